@@ -1,0 +1,305 @@
+//! Concrete arrays: typed storage (`Data`) shared through `Arc`, seen through a strided
+//! view (`NdArray`). Realised values of the lazy graph are `NdArray`s.
+
+use crate::dtype::DType;
+use crate::scalar::Scalar;
+use std::sync::Arc;
+
+/// Typed, contiguous element storage.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    Bool(Vec<bool>),
+    Int8(Vec<i8>),
+    Int16(Vec<i16>),
+    Int32(Vec<i32>),
+    Int64(Vec<i64>),
+    UInt8(Vec<u8>),
+    UInt16(Vec<u16>),
+    UInt32(Vec<u32>),
+    UInt64(Vec<u64>),
+    Float32(Vec<f32>),
+    Float64(Vec<f64>),
+}
+
+/// Runs `$body` with `$v` bound to the typed Vec inside a `Data` (by reference).
+#[macro_export]
+macro_rules! with_data {
+    ($data:expr, $v:ident => $body:expr) => {
+        match $data {
+            $crate::array::Data::Bool($v) => $body,
+            $crate::array::Data::Int8($v) => $body,
+            $crate::array::Data::Int16($v) => $body,
+            $crate::array::Data::Int32($v) => $body,
+            $crate::array::Data::Int64($v) => $body,
+            $crate::array::Data::UInt8($v) => $body,
+            $crate::array::Data::UInt16($v) => $body,
+            $crate::array::Data::UInt32($v) => $body,
+            $crate::array::Data::UInt64($v) => $body,
+            $crate::array::Data::Float32($v) => $body,
+            $crate::array::Data::Float64($v) => $body,
+        }
+    };
+}
+
+impl Data {
+    pub fn dtype(&self) -> DType {
+        match self {
+            Data::Bool(_) => DType::Bool,
+            Data::Int8(_) => DType::Int8,
+            Data::Int16(_) => DType::Int16,
+            Data::Int32(_) => DType::Int32,
+            Data::Int64(_) => DType::Int64,
+            Data::UInt8(_) => DType::UInt8,
+            Data::UInt16(_) => DType::UInt16,
+            Data::UInt32(_) => DType::UInt32,
+            Data::UInt64(_) => DType::UInt64,
+            Data::Float32(_) => DType::Float32,
+            Data::Float64(_) => DType::Float64,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        with_data!(self, v => v.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Zero-filled storage of `len` elements.
+    pub fn zeros(dtype: DType, len: usize) -> Data {
+        match dtype {
+            DType::Bool => Data::Bool(vec![false; len]),
+            DType::Int8 => Data::Int8(vec![0; len]),
+            DType::Int16 => Data::Int16(vec![0; len]),
+            DType::Int32 => Data::Int32(vec![0; len]),
+            DType::Int64 => Data::Int64(vec![0; len]),
+            DType::UInt8 => Data::UInt8(vec![0; len]),
+            DType::UInt16 => Data::UInt16(vec![0; len]),
+            DType::UInt32 => Data::UInt32(vec![0; len]),
+            DType::UInt64 => Data::UInt64(vec![0; len]),
+            DType::Float32 => Data::Float32(vec![0.0; len]),
+            DType::Float64 => Data::Float64(vec![0.0; len]),
+        }
+    }
+
+    /// Storage filled with one value (cast to `dtype`).
+    pub fn full(dtype: DType, len: usize, value: Scalar) -> Data {
+        match value.cast(dtype) {
+            Scalar::Bool(x) => Data::Bool(vec![x; len]),
+            Scalar::Int8(x) => Data::Int8(vec![x; len]),
+            Scalar::Int16(x) => Data::Int16(vec![x; len]),
+            Scalar::Int32(x) => Data::Int32(vec![x; len]),
+            Scalar::Int64(x) => Data::Int64(vec![x; len]),
+            Scalar::UInt8(x) => Data::UInt8(vec![x; len]),
+            Scalar::UInt16(x) => Data::UInt16(vec![x; len]),
+            Scalar::UInt32(x) => Data::UInt32(vec![x; len]),
+            Scalar::UInt64(x) => Data::UInt64(vec![x; len]),
+            Scalar::Float32(x) => Data::Float32(vec![x; len]),
+            Scalar::Float64(x) => Data::Float64(vec![x; len]),
+        }
+    }
+
+    pub fn get(&self, i: usize) -> Scalar {
+        match self {
+            Data::Bool(v) => Scalar::Bool(v[i]),
+            Data::Int8(v) => Scalar::Int8(v[i]),
+            Data::Int16(v) => Scalar::Int16(v[i]),
+            Data::Int32(v) => Scalar::Int32(v[i]),
+            Data::Int64(v) => Scalar::Int64(v[i]),
+            Data::UInt8(v) => Scalar::UInt8(v[i]),
+            Data::UInt16(v) => Scalar::UInt16(v[i]),
+            Data::UInt32(v) => Scalar::UInt32(v[i]),
+            Data::UInt64(v) => Scalar::UInt64(v[i]),
+            Data::Float32(v) => Scalar::Float32(v[i]),
+            Data::Float64(v) => Scalar::Float64(v[i]),
+        }
+    }
+
+    /// Stores `value` (cast to this storage's dtype) at `i`.
+    pub fn set(&mut self, i: usize, value: Scalar) {
+        let value = value.cast(self.dtype());
+        match (self, value) {
+            (Data::Bool(v), Scalar::Bool(x)) => v[i] = x,
+            (Data::Int8(v), Scalar::Int8(x)) => v[i] = x,
+            (Data::Int16(v), Scalar::Int16(x)) => v[i] = x,
+            (Data::Int32(v), Scalar::Int32(x)) => v[i] = x,
+            (Data::Int64(v), Scalar::Int64(x)) => v[i] = x,
+            (Data::UInt8(v), Scalar::UInt8(x)) => v[i] = x,
+            (Data::UInt16(v), Scalar::UInt16(x)) => v[i] = x,
+            (Data::UInt32(v), Scalar::UInt32(x)) => v[i] = x,
+            (Data::UInt64(v), Scalar::UInt64(x)) => v[i] = x,
+            (Data::Float32(v), Scalar::Float32(x)) => v[i] = x,
+            (Data::Float64(v), Scalar::Float64(x)) => v[i] = x,
+            _ => unreachable!("Scalar::cast returns the requested dtype"),
+        }
+    }
+}
+
+/// A strided view of shared storage. Strides and offset are in elements; strides may be
+/// zero (broadcast) or negative (reversed).
+#[derive(Clone, Debug)]
+pub struct NdArray {
+    pub data: Arc<Data>,
+    pub shape: Vec<usize>,
+    pub strides: Vec<isize>,
+    pub offset: usize,
+}
+
+/// Row-major (C-order) strides, in elements, for a shape.
+pub fn contiguous_strides(shape: &[usize]) -> Vec<isize> {
+    let mut strides = vec![0isize; shape.len()];
+    let mut acc: isize = 1;
+    for i in (0..shape.len()).rev() {
+        strides[i] = acc;
+        acc *= shape[i].max(1) as isize;
+    }
+    strides
+}
+
+pub fn shape_size(shape: &[usize]) -> usize {
+    shape.iter().product()
+}
+
+impl NdArray {
+    /// A contiguous array owning `data`, which must hold exactly `shape_size(shape)` elements.
+    pub fn from_data(data: Data, shape: Vec<usize>) -> NdArray {
+        debug_assert_eq!(data.len(), shape_size(&shape));
+        let strides = contiguous_strides(&shape);
+        NdArray { data: Arc::new(data), shape, strides, offset: 0 }
+    }
+
+    pub fn scalar(value: Scalar) -> NdArray {
+        NdArray::from_data(Data::full(value.dtype(), 1, value), Vec::new())
+    }
+
+    pub fn zeros(dtype: DType, shape: Vec<usize>) -> NdArray {
+        NdArray::from_data(Data::zeros(dtype, shape_size(&shape)), shape)
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.data.dtype()
+    }
+
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    pub fn size(&self) -> usize {
+        shape_size(&self.shape)
+    }
+
+    /// True when the view walks its storage densely in row-major order from `offset`.
+    pub fn is_contiguous(&self) -> bool {
+        let mut expected: isize = 1;
+        for i in (0..self.shape.len()).rev() {
+            if self.shape[i] != 1 && self.strides[i] != expected {
+                return false;
+            }
+            expected *= self.shape[i] as isize;
+        }
+        true
+    }
+
+    /// Storage index of the element at a multi-index.
+    pub fn storage_index(&self, index: &[usize]) -> usize {
+        let mut pos = self.offset as isize;
+        for (i, &ix) in index.iter().enumerate() {
+            pos += ix as isize * self.strides[i];
+        }
+        pos as usize
+    }
+
+    /// Storage indices of all elements in row-major order.
+    pub fn storage_indices(&self) -> Vec<usize> {
+        let n = self.size();
+        let mut out = Vec::with_capacity(n);
+        if n == 0 {
+            return out;
+        }
+        if self.is_contiguous() {
+            out.extend(self.offset..self.offset + n);
+            return out;
+        }
+        let nd = self.shape.len();
+        let mut idx = vec![0usize; nd];
+        let mut pos = self.offset as isize;
+        for _ in 0..n {
+            out.push(pos as usize);
+            // Increment the multi-index, adjusting `pos` incrementally.
+            let mut d = nd;
+            while d > 0 {
+                d -= 1;
+                idx[d] += 1;
+                pos += self.strides[d];
+                if idx[d] < self.shape[d] {
+                    break;
+                }
+                pos -= self.strides[d] * self.shape[d] as isize;
+                idx[d] = 0;
+            }
+        }
+        out
+    }
+
+    /// Element at a flat row-major position of the view.
+    pub fn get_flat(&self, flat: usize) -> Scalar {
+        let mut rem = flat;
+        let mut pos = self.offset as isize;
+        for d in (0..self.shape.len()).rev() {
+            let ix = rem % self.shape[d];
+            rem /= self.shape[d];
+            pos += ix as isize * self.strides[d];
+        }
+        self.data.get(pos as usize)
+    }
+
+    /// A contiguous copy (or `self` cloned cheaply if already contiguous and whole).
+    pub fn to_contiguous(&self) -> NdArray {
+        if self.is_contiguous() && self.offset == 0 && self.data.len() == self.size() {
+            return self.clone();
+        }
+        let idx = self.storage_indices();
+        let data = with_data!(&*self.data, v => gather(v, &idx));
+        NdArray::from_data(data, self.shape.clone())
+    }
+
+    /// Elements in row-major order as a typed Vec (always a copy).
+    pub fn to_data(&self) -> Data {
+        let idx = self.storage_indices();
+        with_data!(&*self.data, v => gather(v, &idx))
+    }
+
+    /// The single element of a size-1 array.
+    pub fn first(&self) -> Scalar {
+        self.data.get(self.offset)
+    }
+
+    /// NumPy `astype`: a contiguous copy converted to `dtype`.
+    pub fn astype(&self, dtype: DType) -> NdArray {
+        let data = self.to_data();
+        NdArray::from_data(crate::cast::cast_data(&data, dtype), self.shape.clone())
+    }
+}
+
+fn gather<T: Copy>(v: &[T], idx: &[usize]) -> Data
+where
+    Vec<T>: IntoData,
+{
+    idx.iter().map(|&i| v[i]).collect::<Vec<T>>().into_data()
+}
+
+/// Wraps a typed Vec into the matching `Data` variant.
+pub trait IntoData {
+    fn into_data(self) -> Data;
+}
+
+macro_rules! impl_into_data {
+    ($($t:ty => $var:ident),*) => {
+        $(impl IntoData for Vec<$t> {
+            fn into_data(self) -> Data { Data::$var(self) }
+        })*
+    };
+}
+impl_into_data!(bool => Bool, i8 => Int8, i16 => Int16, i32 => Int32, i64 => Int64, u8 => UInt8,
+    u16 => UInt16, u32 => UInt32, u64 => UInt64, f32 => Float32, f64 => Float64);

@@ -1,0 +1,12 @@
+//! hpxl-runtime: dtypes, scalars, typed storage and strided arrays — everything that
+//! holds values at run time. Never sees syntax.
+
+pub mod array;
+pub mod cast;
+pub mod dtype;
+pub mod scalar;
+
+pub use array::{contiguous_strides, shape_size, Data, IntoData, NdArray};
+pub use cast::{cast_data, cast_slice, Element};
+pub use dtype::{DType, Kind};
+pub use scalar::Scalar;

@@ -1,0 +1,1 @@
+//! hpxl facade
