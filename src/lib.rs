@@ -1,1 +1,143 @@
-//! hpxl facade
+//! hpxl: a NumPy-flavoured array language. This facade wires the grammar, the tracer,
+//! the standard library and the backends into a `Session` a host program (or the CLI)
+//! can feed source text to.
+
+use hpxl_compiler::Interp;
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+
+pub use hpxl_compiler::{Array, Value};
+pub use hpxl_grammar::{Code, Diagnostic, SourceMap};
+
+/// The backends a session can run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The reference backend: evaluates graph nodes one at a time with plain Rust loops.
+    Interp,
+}
+
+impl Backend {
+    pub fn from_name(name: &str) -> Option<Backend> {
+        match name {
+            "interp" => Some(Backend::Interp),
+            _ => None,
+        }
+    }
+}
+
+/// An interpreter session: global variables persist between `run` calls.
+pub struct Session {
+    interp: Interp,
+    backend: Backend,
+}
+
+/// A `Write` sink that collects output in memory.
+#[derive(Clone, Default)]
+pub struct Capture(Rc<RefCell<Vec<u8>>>);
+
+impl Capture {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.borrow()).into_owned()
+    }
+}
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    /// A session printing to the process's stdout.
+    pub fn new() -> Session {
+        Session::with_output(Box::new(std::io::stdout()))
+    }
+
+    /// A session printing to `out`.
+    pub fn with_output(out: Box<dyn Write>) -> Session {
+        Session { interp: Interp::new(hpxl_stdlib::registry(), out), backend: Backend::Interp }
+    }
+
+    pub fn set_backend(&mut self, backend: Backend) {
+        self.backend = backend;
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Parses and runs `source`; returns the value of a trailing expression statement.
+    pub fn run(&mut self, name: &str, source: &str) -> Result<Option<Value>, Diagnostic> {
+        let r = self.interp.run_source(name, source);
+        let _ = self.interp.out.flush();
+        r
+    }
+
+    /// Renders a diagnostic with source snippets.
+    pub fn render(&self, d: &Diagnostic) -> String {
+        d.render(&self.interp.sources)
+    }
+
+    /// 1-based line of the diagnostic's primary span.
+    pub fn error_line(&self, d: &Diagnostic) -> Option<usize> {
+        d.primary_span().map(|s| self.interp.sources.line_of(s.file, s.lo))
+    }
+
+    /// `repr()` of a value, as the interactive loop echoes it.
+    pub fn repr(&mut self, v: &Value) -> Result<String, Diagnostic> {
+        hpxl_compiler::display::repr_of(v, hpxl_grammar::Span::default())
+    }
+}
+
+/// The result of running a program with its output captured.
+pub struct Outcome {
+    pub stdout: String,
+    pub error: Option<Diagnostic>,
+    /// The rendered diagnostic (empty when the program succeeded).
+    pub rendered: String,
+    pub error_line: Option<usize>,
+}
+
+/// Stack size for running programs: deep (but bounded) user recursion must not
+/// overflow the native stack.
+pub const PROGRAM_STACK: usize = 512 << 20;
+
+/// Runs a whole program in a fresh session with captured output, on a thread with a
+/// large stack.
+pub fn run_capture(name: &str, source: &str) -> Outcome {
+    let name = name.to_string();
+    let source = source.to_string();
+    let handle = std::thread::Builder::new().stack_size(PROGRAM_STACK).spawn(move || {
+        let cap = Capture::default();
+        let mut session = Session::with_output(Box::new(cap.clone()));
+        let result = session.run(&name, &source);
+        let stdout = cap.text();
+        match result {
+            Ok(_) => Outcome { stdout, error: None, rendered: String::new(), error_line: None },
+            Err(d) => {
+                let rendered = session.render(&d);
+                let error_line = session.error_line(&d);
+                Outcome { stdout, error: Some(d), rendered, error_line }
+            }
+        }
+    });
+    match handle.map(|h| h.join()) {
+        Ok(Ok(outcome)) => outcome,
+        _ => {
+            let d = Diagnostic::new(Code::Internal, "the interpreter thread panicked or could not start");
+            Outcome { stdout: String::new(), rendered: d.to_string(), error: Some(d), error_line: None }
+        }
+    }
+}

@@ -1,4 +1,21 @@
 //! hpxl-compiler: promotion and shape rules, the tracer/evaluator, the lazy graph and the
 //! backends that run it (the interp reference backend so far).
+//!
+//! Pipeline order: `eval` (tracer) → `arrays`/`index` (node construction with `types`
+//! checks) → `graph` (lazy nodes) → `interp` (reference backend).
 
+pub mod arrays;
+pub mod call;
+pub mod display;
+pub mod eval;
+pub mod graph;
+pub mod index;
+pub mod interp;
 pub mod ops;
+pub mod pyscalar;
+pub mod types;
+pub mod value;
+
+pub use call::CallArgs;
+pub use eval::{BuiltinFn, Interp, Registry};
+pub use value::{Array, Value};

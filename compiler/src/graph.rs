@@ -1,0 +1,514 @@
+//! The lazy array graph: reference-counted nodes whose dtype and shape are known when
+//! they are built, evaluated on demand by a backend (the interp reference backend here).
+//!
+//! Note [Graph lifetime]: nodes are `Rc`-shared rather than arena-allocated because a
+//! node's lifetime is exactly "while some value or pending node still uses it": when a
+//! node is evaluated its operation is replaced by the realised constant, which drops its
+//! inputs, so intermediates are freed as soon as their last consumer has run. An arena
+//! would need a collector to learn the same thing. Evaluation is iterative and graph
+//! depth is bounded (`MAX_PENDING_DEPTH`), so long chains neither overflow the stack nor
+//! hold unbounded memory.
+
+use crate::interp;
+use crate::ops::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
+use hpxl_grammar::{Code, Diagnostic, Span};
+use hpxl_runtime::{shape_size, Data, DType, NdArray, Scalar};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Pending chains longer than this are realised when the next node is built, which
+/// bounds both evaluation depth and the memory a lazily growing loop can pin.
+pub const MAX_PENDING_DEPTH: u32 = 64;
+
+pub type NodeRef = Rc<Node>;
+
+/// A strided view relative to the row-major layout of a node's value: element `j` of the
+/// view is element `offset + sum(j[k] * strides[k])` of the flattened source.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ViewSpec {
+    pub offset: usize,
+    pub shape: Vec<usize>,
+    pub strides: Vec<isize>,
+}
+
+impl ViewSpec {
+    pub fn identity(shape: &[usize]) -> ViewSpec {
+        ViewSpec { offset: 0, shape: shape.to_vec(), strides: hpxl_runtime::contiguous_strides(shape) }
+    }
+
+    pub fn is_identity_of(&self, shape: &[usize]) -> bool {
+        self.offset == 0 && self.shape == shape && self.is_c_contiguous()
+    }
+
+    pub fn is_c_contiguous(&self) -> bool {
+        let mut expected: isize = 1;
+        for i in (0..self.shape.len()).rev() {
+            if self.shape[i] != 1 && self.strides[i] != expected {
+                return false;
+            }
+            expected *= self.shape[i] as isize;
+        }
+        true
+    }
+
+    /// Flat source positions of every element of the view, in row-major order.
+    pub fn positions(&self) -> Vec<usize> {
+        let n = shape_size(&self.shape);
+        let mut out = Vec::with_capacity(n);
+        if n == 0 {
+            return out;
+        }
+        let nd = self.shape.len();
+        let mut idx = vec![0usize; nd];
+        let mut pos = self.offset as isize;
+        for _ in 0..n {
+            out.push(pos as usize);
+            let mut d = nd;
+            while d > 0 {
+                d -= 1;
+                idx[d] += 1;
+                pos += self.strides[d];
+                if idx[d] < self.shape[d] {
+                    break;
+                }
+                pos -= self.strides[d] * self.shape[d] as isize;
+                idx[d] = 0;
+            }
+        }
+        out
+    }
+}
+
+/// Where a scatter writes: a strided region or explicit flat positions (advanced indexing).
+#[derive(Clone, Debug)]
+pub enum Region {
+    View(ViewSpec),
+    /// Flat row-major positions with the shape of the indexing result.
+    Positions { positions: Rc<Vec<usize>>, shape: Vec<usize> },
+}
+
+impl Region {
+    pub fn shape(&self) -> &[usize] {
+        match self {
+            Region::View(v) => &v.shape,
+            Region::Positions { shape, .. } => shape,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// A realised value (contiguous or not).
+    Const(NdArray),
+    Unary { op: UnaryOp, loop_dtype: DType, x: NodeRef },
+    Binary { op: BinaryOp, loop_dtype: DType, a: NodeRef, b: NodeRef },
+    /// Conversion to the node's dtype (NumPy `astype`).
+    Cast { x: NodeRef },
+    Reduce { op: ReduceOp, loop_dtype: DType, x: NodeRef, axes: Vec<usize>, keepdims: bool },
+    Scan { op: ScanOp, x: NodeRef, axis: usize },
+    Select { cond: NodeRef, a: NodeRef, b: NodeRef },
+    MatMul { a: NodeRef, b: NodeRef },
+    /// A strided view of `x`'s value (no copy when `x` realises contiguously).
+    View { x: NodeRef, view: ViewSpec },
+    /// Broadcast of `x` to the node's shape (zero strides).
+    Broadcast { x: NodeRef },
+    /// Row-major reinterpretation of `x`'s elements with the node's shape (copies if needed).
+    Reshape { x: NodeRef },
+    /// Elements of `x` at flat row-major positions, with the node's shape.
+    Gather { x: NodeRef, positions: Rc<Vec<usize>> },
+    /// A copy of `base` with `value` (broadcast to the region's shape, cast to the base
+    /// dtype) written into `region`.
+    Scatter { base: NodeRef, region: Region, value: NodeRef },
+    Concat { xs: Vec<NodeRef>, axis: usize },
+    /// `arange`-style generator: `start + i * step` computed in f64 or i64 then cast.
+    Iota { start: Scalar, step: Scalar },
+    /// `linspace` generator.
+    Linspace { start: f64, stop: f64, num: usize, endpoint: bool },
+    /// Identity-like matrix with ones on diagonal `k`.
+    Eye { k: i64 },
+}
+
+pub struct Node {
+    op: RefCell<Op>,
+    pub dtype: DType,
+    pub shape: Vec<usize>,
+    pub span: Span,
+    /// Length of the longest pending chain below this node (0 once realised).
+    depth: std::cell::Cell<u32>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Node({} {:?} {})", self.op_name(), self.shape, self.dtype)
+    }
+}
+
+impl Node {
+    pub fn depth(&self) -> u32 {
+        self.depth.get()
+    }
+
+    pub fn is_realised(&self) -> bool {
+        matches!(&*self.op.borrow(), Op::Const(_))
+    }
+
+    pub fn op_name(&self) -> &'static str {
+        match &*self.op.borrow() {
+            Op::Const(_) => "const",
+            Op::Unary { .. } => "unary",
+            Op::Binary { .. } => "binary",
+            Op::Cast { .. } => "cast",
+            Op::Reduce { .. } => "reduce",
+            Op::Scan { .. } => "scan",
+            Op::Select { .. } => "select",
+            Op::MatMul { .. } => "matmul",
+            Op::View { .. } => "view",
+            Op::Broadcast { .. } => "broadcast",
+            Op::Reshape { .. } => "reshape",
+            Op::Gather { .. } => "gather",
+            Op::Scatter { .. } => "scatter",
+            Op::Concat { .. } => "concat",
+            Op::Iota { .. } => "iota",
+            Op::Linspace { .. } => "linspace",
+            Op::Eye { .. } => "eye",
+        }
+    }
+
+    /// The realised value if this node has been evaluated.
+    pub fn value(&self) -> Option<NdArray> {
+        match &*self.op.borrow() {
+            Op::Const(a) => Some(a.clone()),
+            _ => None,
+        }
+    }
+
+    fn inputs(&self) -> Vec<NodeRef> {
+        op_inputs(&self.op.borrow())
+    }
+}
+
+/// The input nodes of an operation.
+fn op_inputs(op: &Op) -> Vec<NodeRef> {
+    match op {
+        Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => Vec::new(),
+        Op::Unary { x, .. }
+        | Op::Cast { x }
+        | Op::Reduce { x, .. }
+        | Op::Scan { x, .. }
+        | Op::View { x, .. }
+        | Op::Broadcast { x }
+        | Op::Reshape { x }
+        | Op::Gather { x, .. } => vec![x.clone()],
+        Op::Binary { a, b, .. } | Op::MatMul { a, b } => vec![a.clone(), b.clone()],
+        Op::Select { cond, a, b } => vec![cond.clone(), a.clone(), b.clone()],
+        Op::Scatter { base, value, .. } => vec![base.clone(), value.clone()],
+        Op::Concat { xs, .. } => xs.clone(),
+    }
+}
+
+impl Drop for Node {
+    /// Drops long chains iteratively so a deep pending graph cannot overflow the stack.
+    fn drop(&mut self) {
+        let op = std::mem::replace(self.op.get_mut(), Op::Eye { k: 0 });
+        let mut stack = op_inputs(&op);
+        drop(op);
+        while let Some(node) = stack.pop() {
+            if let Ok(mut inner) = Rc::try_unwrap(node) {
+                let op = std::mem::replace(inner.op.get_mut(), Op::Eye { k: 0 });
+                stack.extend(op_inputs(&op));
+            }
+        }
+    }
+}
+
+/// Builds a node; chains past `MAX_PENDING_DEPTH` are realised at once.
+pub fn node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> Result<NodeRef, Diagnostic> {
+    let depth = op_inputs(&op).iter().map(|n| n.depth.get()).max().map_or(0, |d| d + 1);
+    let n = Rc::new(Node { op: RefCell::new(op), dtype, shape, span, depth: std::cell::Cell::new(depth) });
+    if depth > MAX_PENDING_DEPTH {
+        realize(&n)?;
+    }
+    Ok(n)
+}
+
+/// A realised constant node.
+pub fn constant(value: NdArray, span: Span) -> NodeRef {
+    let dtype = value.dtype();
+    let shape = value.shape.clone();
+    Rc::new(Node { op: RefCell::new(Op::Const(value)), dtype, shape, span, depth: std::cell::Cell::new(0) })
+}
+
+pub fn scalar_node(value: Scalar, span: Span) -> NodeRef {
+    constant(NdArray::scalar(value), span)
+}
+
+/// Bytes needed for an array, or an allocation diagnostic when it cannot be represented.
+pub fn check_alloc(shape: &[usize], dtype: DType, span: Span) -> Result<(), Diagnostic> {
+    let mut n: u128 = 1;
+    for &d in shape {
+        n = n.saturating_mul(d as u128);
+    }
+    let bytes = n.saturating_mul(dtype.itemsize() as u128);
+    // Refuse anything above 2^46 bytes (64 TiB) outright: it cannot be allocated here.
+    if bytes > (1u128 << 46) {
+        return Err(Diagnostic::new(
+            Code::Alloc,
+            format!("array of {} {} needs {}", n, dtype.name(), human_bytes(bytes)),
+        )
+        .with_label(span, "this array is too large to allocate"));
+    }
+    Ok(())
+}
+
+pub fn human_bytes(bytes: u128) -> String {
+    let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"];
+    let mut v = bytes as f64;
+    let mut i = 0;
+    while v >= 1000.0 && i + 1 < units.len() {
+        v /= 1000.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{:.0} {}", v, units[i])
+    }
+}
+
+/// Evaluates `root` (and every pending node it depends on) with the interp backend.
+/// Each evaluated node's operation is replaced by its value, dropping its inputs.
+pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
+    if let Some(v) = root.value() {
+        return Ok(v);
+    }
+    // Iterative post-order traversal.
+    let mut stack: Vec<(NodeRef, bool)> = vec![(root.clone(), false)];
+    while let Some((n, expanded)) = stack.pop() {
+        if n.is_realised() {
+            continue;
+        }
+        if !expanded {
+            stack.push((n.clone(), true));
+            for input in n.inputs() {
+                if !input.is_realised() {
+                    stack.push((input, false));
+                }
+            }
+            continue;
+        }
+        let value = evaluate(&n)?;
+        *n.op.borrow_mut() = Op::Const(value);
+        n.depth.set(0);
+    }
+    root.value().ok_or_else(|| internal("realize", "root not realised after evaluation"))
+}
+
+fn internal(pass: &str, msg: &str) -> Diagnostic {
+    Diagnostic::new(Code::Internal, format!("in pass `{pass}`: {msg}"))
+}
+
+fn kernel_err(n: &Node, e: interp::KernelError) -> Diagnostic {
+    Diagnostic::new(e.code, e.message).with_label(n.span, "")
+}
+
+fn val(n: &NodeRef) -> Result<NdArray, Diagnostic> {
+    n.value().ok_or_else(|| internal("interp", "input evaluated out of order"))
+}
+
+/// Applies a view spec to a realised value.
+pub fn apply_view(x: &NdArray, view: &ViewSpec) -> NdArray {
+    let base = x.to_contiguous();
+    NdArray {
+        data: base.data.clone(),
+        shape: view.shape.clone(),
+        strides: view.strides.clone(),
+        offset: (base.offset as isize + view.offset as isize) as usize,
+    }
+}
+
+/// Evaluates one node whose inputs are all realised.
+fn evaluate(n: &Node) -> Result<NdArray, Diagnostic> {
+    let op = n.op.borrow().clone();
+    let out = match &op {
+        Op::Const(a) => a.clone(),
+        Op::Unary { op, loop_dtype, x } => {
+            interp::unary(*op, &val(x)?, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e))?
+        }
+        Op::Binary { op, loop_dtype, a, b } => {
+            interp::binary(*op, &val(a)?, &val(b)?, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e))?
+        }
+        Op::Cast { x } => val(x)?.astype(n.dtype),
+        Op::Reduce { op, loop_dtype, x, axes, keepdims } => {
+            interp::reduce(*op, &val(x)?, axes, *keepdims, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e))?
+        }
+        Op::Scan { op, x, axis } => interp::scan(*op, &val(x)?, *axis, n.dtype).map_err(|e| kernel_err(n, e))?,
+        Op::Select { cond, a, b } => {
+            interp::select(&val(cond)?, &val(a)?, &val(b)?, n.dtype).map_err(|e| kernel_err(n, e))?
+        }
+        Op::MatMul { a, b } => interp::matmul(&val(a)?, &val(b)?, n.dtype).map_err(|e| kernel_err(n, e))?,
+        Op::View { x, view } => apply_view(&val(x)?, view),
+        Op::Broadcast { x } => interp::broadcast_to(&val(x)?, &n.shape)
+            .ok_or_else(|| internal("interp", "broadcast of incompatible shape"))?,
+        Op::Reshape { x } => {
+            let v = val(x)?.to_contiguous();
+            NdArray {
+                data: v.data.clone(),
+                shape: n.shape.clone(),
+                strides: hpxl_runtime::contiguous_strides(&n.shape),
+                offset: v.offset,
+            }
+        }
+        Op::Gather { x, positions } => {
+            let v = val(x)?.to_contiguous();
+            let data = gather_positions(&v, positions);
+            NdArray::from_data(data, n.shape.clone())
+        }
+        Op::Scatter { base, region, value } => scatter(n, base, region, value)?,
+        Op::Concat { xs, axis } => {
+            let vals: Result<Vec<NdArray>, Diagnostic> = xs.iter().map(val).collect();
+            concat(&vals?, *axis, &n.shape, n.dtype)
+        }
+        Op::Iota { start, step } => iota(*start, *step, shape_size(&n.shape), n.dtype, &n.shape),
+        Op::Linspace { start, stop, num, endpoint } => {
+            let data = linspace(*start, *stop, *num, *endpoint);
+            NdArray::from_data(hpxl_runtime::cast_slice(&data, n.dtype), n.shape.clone())
+        }
+        Op::Eye { k } => eye(&n.shape, *k, n.dtype),
+    };
+    Ok(out)
+}
+
+fn gather_positions(v: &NdArray, positions: &[usize]) -> Data {
+    use hpxl_runtime::IntoData;
+    let off = v.offset;
+    hpxl_runtime::with_data!(&*v.data, d => positions.iter().map(|&p| d[off + p]).collect::<Vec<_>>().into_data())
+}
+
+fn scatter(n: &Node, base: &NodeRef, region: &Region, value: &NodeRef) -> Result<NdArray, Diagnostic> {
+    // The value is realised before the base is touched, so a value that aliases the
+    // base (`a[::-1] = a`) reads the old contents ("evaluate the right side, then assign").
+    let value = val(value)?;
+    let base_val = val(base)?.to_contiguous();
+    let shape = region.shape().to_vec();
+    let value = if value.shape == shape {
+        value
+    } else {
+        interp::broadcast_to(&value, &shape).ok_or_else(|| internal("interp", "scatter value does not broadcast"))?
+    };
+    let value = if value.dtype() == n.dtype { value.to_data() } else { hpxl_runtime::cast_data(&value.to_data(), n.dtype) };
+    let offset = base_val.offset;
+    let whole = base_val.data.len() == shape_size(&n.shape) && offset == 0;
+    let mut data: Data = if whole {
+        match std::sync::Arc::try_unwrap(base_val.data) {
+            Ok(d) => d,
+            Err(shared) => (*shared).clone(),
+        }
+    } else {
+        base_val.to_data()
+    };
+    let positions: Vec<usize> = match region {
+        Region::View(v) => v.positions(),
+        Region::Positions { positions, .. } => positions.to_vec(),
+    };
+    write_positions(&mut data, &positions, &value);
+    Ok(NdArray::from_data(data, n.shape.clone()))
+}
+
+fn write_positions(dst: &mut Data, positions: &[usize], src: &Data) {
+    macro_rules! arm {
+        ($($var:ident),*) => {
+            match (dst, src) {
+                $((Data::$var(d), Data::$var(s)) => {
+                    for (i, &p) in positions.iter().enumerate() {
+                        d[p] = s[i];
+                    }
+                })*
+                (d, s) => {
+                    for (i, &p) in positions.iter().enumerate() {
+                        d.set(p, s.get(i));
+                    }
+                }
+            }
+        };
+    }
+    arm!(Bool, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64, Float32, Float64);
+}
+
+fn concat(vals: &[NdArray], axis: usize, shape: &[usize], dtype: DType) -> NdArray {
+    let outer: usize = shape[..axis].iter().product();
+    let mut parts: Vec<(Data, usize)> = Vec::with_capacity(vals.len());
+    for v in vals {
+        let d = v.to_data();
+        let d = if d.dtype() == dtype { d } else { hpxl_runtime::cast_data(&d, dtype) };
+        let inner: usize = v.shape[axis..].iter().product();
+        parts.push((d, inner));
+    }
+    let mut out = Data::zeros(dtype, shape_size(shape));
+    let mut pos = 0;
+    for o in 0..outer {
+        for (d, inner) in &parts {
+            for i in 0..*inner {
+                out.set(pos, d.get(o * inner + i));
+                pos += 1;
+            }
+        }
+    }
+    NdArray::from_data(out, shape.to_vec())
+}
+
+fn iota(start: Scalar, step: Scalar, n: usize, dtype: DType, shape: &[usize]) -> NdArray {
+    if dtype.is_float() || start.dtype().is_float() || step.dtype().is_float() {
+        // NumPy computes arange in the output dtype as start + i*delta.
+        let (s, d) = (start.as_f64(), step.as_f64());
+        let v: Vec<f64> = (0..n).map(|i| s + i as f64 * d).collect();
+        NdArray::from_data(hpxl_runtime::cast_slice(&v, dtype), shape.to_vec())
+    } else if dtype == DType::UInt64 {
+        let (s, d) = (start.as_u64(), step.as_i64());
+        let v: Vec<u64> = (0..n).map(|i| s.wrapping_add((i as i64).wrapping_mul(d) as u64)).collect();
+        NdArray::from_data(hpxl_runtime::cast_slice(&v, dtype), shape.to_vec())
+    } else {
+        let (s, d) = (start.as_i64(), step.as_i64());
+        let v: Vec<i64> = (0..n).map(|i| s.wrapping_add((i as i64).wrapping_mul(d))).collect();
+        NdArray::from_data(hpxl_runtime::cast_slice(&v, dtype), shape.to_vec())
+    }
+}
+
+/// NumPy's linspace: `start + i*step` with `step = (stop-start)/div`, last element exactly `stop`.
+pub fn linspace(start: f64, stop: f64, num: usize, endpoint: bool) -> Vec<f64> {
+    let div = if endpoint { num.saturating_sub(1) } else { num };
+    let delta = stop - start;
+    let mut out: Vec<f64> = Vec::with_capacity(num);
+    if div > 0 {
+        let step = delta / div as f64;
+        if step == 0.0 {
+            for i in 0..num {
+                out.push((i as f64 / div as f64) * delta + start);
+            }
+        } else {
+            for i in 0..num {
+                out.push(i as f64 * step + start);
+            }
+        }
+    } else {
+        // NumPy: step is nan when div == 0, but y = arange * delta + start with y[0] = start.
+        for i in 0..num {
+            out.push(i as f64 * delta + start);
+        }
+    }
+    if endpoint && num > 1 {
+        out[num - 1] = stop;
+    }
+    out
+}
+
+fn eye(shape: &[usize], k: i64, dtype: DType) -> NdArray {
+    let (rows, cols) = (shape[0], shape[1]);
+    let mut data = Data::zeros(dtype, rows * cols);
+    for r in 0..rows {
+        let c = r as i64 + k;
+        if c >= 0 && (c as usize) < cols {
+            data.set(r * cols + c as usize, Scalar::Int64(1));
+        }
+    }
+    NdArray::from_data(data, shape.to_vec())
+}

@@ -1,0 +1,510 @@
+//! Per-element arithmetic of the typed loops: `Ty` ties a Rust element type to its dtype
+//! and storage, `Num` gives every element type the same operation set (with NumPy's
+//! integer wrapping, Python-style floor division and NaN rules), and `Float` adds the
+//! float-only functions. Operations a dtype has no NumPy loop for are rejected by the
+//! kernels before the loop runs; their `Num` methods here are inert placeholders.
+
+use hpxl_runtime::{cast_slice, DType, Data, Element};
+
+/// A Rust element type with its dtype and the `Data` variant that stores it.
+pub(crate) trait Ty: Element + PartialOrd + std::fmt::Debug {
+    const DTYPE: DType;
+    fn slice(d: &Data) -> Option<&[Self]>;
+    /// The Vec inside `d`, converting when the variant does not match.
+    fn unwrap(d: Data) -> Vec<Self>;
+    fn wrap(v: Vec<Self>) -> Data;
+    /// C-style conversion from f64 (`as`).
+    fn from_f64(v: f64) -> Self;
+}
+
+macro_rules! impl_ty {
+    ($($t:ty => $var:ident, |$v:ident| $from:expr);*) => {$(
+        impl Ty for $t {
+            const DTYPE: DType = DType::$var;
+            #[inline]
+            fn slice(d: &Data) -> Option<&[Self]> {
+                match d {
+                    Data::$var(v) => Some(v),
+                    _ => None,
+                }
+            }
+            fn unwrap(d: Data) -> Vec<Self> {
+                match d {
+                    Data::$var(v) => v,
+                    other => match hpxl_runtime::with_data!(&other, v => cast_slice(v, DType::$var)) {
+                        Data::$var(v) => v,
+                        _ => Vec::new(),
+                    },
+                }
+            }
+            #[inline]
+            fn wrap(v: Vec<Self>) -> Data {
+                Data::$var(v)
+            }
+            #[inline]
+            fn from_f64($v: f64) -> Self {
+                $from
+            }
+        }
+    )*};
+}
+impl_ty!(bool => Bool, |v| v != 0.0; i8 => Int8, |v| v as i8; i16 => Int16, |v| v as i16;
+    i32 => Int32, |v| v as i32; i64 => Int64, |v| v as i64; u8 => UInt8, |v| v as u8;
+    u16 => UInt16, |v| v as u16; u32 => UInt32, |v| v as u32; u64 => UInt64, |v| v as u64;
+    f32 => Float32, |v| v as f32; f64 => Float64, |v| v);
+
+/// The operation set shared by every element type.
+pub(crate) trait Num: Ty {
+    const ZERO: Self;
+    const ONE: Self;
+    fn add(a: Self, b: Self) -> Self;
+    fn sub(a: Self, b: Self) -> Self;
+    fn mul(a: Self, b: Self) -> Self;
+    fn floordiv(a: Self, b: Self) -> Self;
+    fn rem(a: Self, b: Self) -> Self;
+    fn fmod(a: Self, b: Self) -> Self;
+    /// Integer power assumes a non-negative exponent (the kernel checks first).
+    fn pow(a: Self, b: Self) -> Self;
+    fn minimum(a: Self, b: Self) -> Self;
+    fn maximum(a: Self, b: Self) -> Self;
+    fn fmin(a: Self, b: Self) -> Self;
+    fn fmax(a: Self, b: Self) -> Self;
+    fn bitand(a: Self, b: Self) -> Self;
+    fn bitor(a: Self, b: Self) -> Self;
+    fn bitxor(a: Self, b: Self) -> Self;
+    fn shl(a: Self, b: Self) -> Self;
+    fn shr(a: Self, b: Self) -> Self;
+    fn neg(a: Self) -> Self;
+    fn abs(a: Self) -> Self;
+    fn sign(a: Self) -> Self;
+    fn reciprocal(a: Self) -> Self;
+    fn invert(a: Self) -> Self;
+    fn floor(a: Self) -> Self;
+    fn ceil(a: Self) -> Self;
+    fn trunc(a: Self) -> Self;
+    fn rint(a: Self) -> Self;
+    fn is_nan(a: Self) -> bool;
+    fn is_inf(a: Self) -> bool;
+    fn is_finite(a: Self) -> bool;
+    fn signbit(a: Self) -> bool;
+    /// Sum of a contiguous run: NumPy's pairwise summation for floats, wrapping for ints.
+    fn sum_slice(v: &[Self]) -> Self;
+}
+
+macro_rules! impl_int_num {
+    ($($t:ty, $zero_recip:expr);*) => {$(
+        #[allow(unused_comparisons)]
+        impl Num for $t {
+            const ZERO: Self = 0;
+            const ONE: Self = 1;
+            #[inline] fn add(a: Self, b: Self) -> Self { a.wrapping_add(b) }
+            #[inline] fn sub(a: Self, b: Self) -> Self { a.wrapping_sub(b) }
+            #[inline] fn mul(a: Self, b: Self) -> Self { a.wrapping_mul(b) }
+            #[inline]
+            fn floordiv(a: Self, b: Self) -> Self {
+                if b == 0 {
+                    return 0;
+                }
+                let q = a.wrapping_div(b);
+                if a.wrapping_rem(b) != 0 && ((a < 0) != (b < 0)) { q.wrapping_sub(1) } else { q }
+            }
+            #[inline]
+            fn rem(a: Self, b: Self) -> Self {
+                if b == 0 {
+                    return 0;
+                }
+                let r = a.wrapping_rem(b);
+                if r != 0 && ((r < 0) != (b < 0)) { r.wrapping_add(b) } else { r }
+            }
+            #[inline] fn fmod(a: Self, b: Self) -> Self { if b == 0 { 0 } else { a.wrapping_rem(b) } }
+            #[inline]
+            fn pow(a: Self, b: Self) -> Self {
+                if b < 0 {
+                    return 0;
+                }
+                let mut base = a;
+                let mut e = b;
+                let mut out: Self = if e & 1 != 0 { a } else { 1 };
+                e >>= 1;
+                while e > 0 {
+                    base = base.wrapping_mul(base);
+                    if e & 1 != 0 {
+                        out = out.wrapping_mul(base);
+                    }
+                    e >>= 1;
+                }
+                out
+            }
+            #[inline] fn minimum(a: Self, b: Self) -> Self { if a < b { a } else { b } }
+            #[inline] fn maximum(a: Self, b: Self) -> Self { if a > b { a } else { b } }
+            #[inline] fn fmin(a: Self, b: Self) -> Self { if a < b { a } else { b } }
+            #[inline] fn fmax(a: Self, b: Self) -> Self { if a > b { a } else { b } }
+            #[inline] fn bitand(a: Self, b: Self) -> Self { a & b }
+            #[inline] fn bitor(a: Self, b: Self) -> Self { a | b }
+            #[inline] fn bitxor(a: Self, b: Self) -> Self { a ^ b }
+            #[inline]
+            fn shl(a: Self, b: Self) -> Self {
+                // NumPy compares the count as size_t: negative counts are huge, giving 0.
+                if b >= 0 && (b as u64) < Self::BITS as u64 { a.wrapping_shl(b as u32) } else { 0 }
+            }
+            #[inline]
+            fn shr(a: Self, b: Self) -> Self {
+                if b >= 0 && (b as u64) < Self::BITS as u64 {
+                    a >> (b as u32)
+                } else if a < 0 {
+                    !0
+                } else {
+                    0
+                }
+            }
+            #[inline] fn neg(a: Self) -> Self { a.wrapping_neg() }
+            #[inline] fn abs(a: Self) -> Self { if a < 0 { a.wrapping_neg() } else { a } }
+            #[inline]
+            fn sign(a: Self) -> Self {
+                if a > 0 { 1 } else if a < 0 { (0 as Self).wrapping_sub(1) } else { 0 }
+            }
+            #[inline]
+            fn reciprocal(a: Self) -> Self {
+                // NumPy computes `1.0 / a` in double and converts back; 1/0 = inf converts to
+                // the platform's "integer indefinite" value, truncated to the width.
+                if a == 0 {
+                    $zero_recip
+                } else if a == 1 || a == (0 as Self).wrapping_sub(1) && (0 as Self).wrapping_sub(1) < 0 {
+                    a
+                } else {
+                    0
+                }
+            }
+            #[inline] fn invert(a: Self) -> Self { !a }
+            #[inline] fn floor(a: Self) -> Self { a }
+            #[inline] fn ceil(a: Self) -> Self { a }
+            #[inline] fn trunc(a: Self) -> Self { a }
+            #[inline] fn rint(a: Self) -> Self { a }
+            #[inline] fn is_nan(_a: Self) -> bool { false }
+            #[inline] fn is_inf(_a: Self) -> bool { false }
+            #[inline] fn is_finite(_a: Self) -> bool { true }
+            #[inline] fn signbit(a: Self) -> bool { a < 0 }
+            fn sum_slice(v: &[Self]) -> Self {
+                v.iter().fold(0, |acc: Self, &x| acc.wrapping_add(x))
+            }
+        }
+    )*};
+}
+impl_int_num!(i8, 0; i16, 0; i32, i32::MIN; i64, i64::MIN; u8, 0; u16, 0; u32, 0; u64, 0);
+
+impl Num for bool {
+    const ZERO: Self = false;
+    const ONE: Self = true;
+    #[inline]
+    fn add(a: Self, b: Self) -> Self {
+        a | b
+    }
+    #[inline]
+    fn sub(a: Self, b: Self) -> Self {
+        a ^ b
+    }
+    #[inline]
+    fn mul(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn floordiv(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn rem(_a: Self, _b: Self) -> Self {
+        false
+    }
+    fn fmod(_a: Self, _b: Self) -> Self {
+        false
+    }
+    fn pow(a: Self, b: Self) -> Self {
+        a | !b
+    }
+    #[inline]
+    fn minimum(a: Self, b: Self) -> Self {
+        a & b
+    }
+    #[inline]
+    fn maximum(a: Self, b: Self) -> Self {
+        a | b
+    }
+    #[inline]
+    fn fmin(a: Self, b: Self) -> Self {
+        a & b
+    }
+    #[inline]
+    fn fmax(a: Self, b: Self) -> Self {
+        a | b
+    }
+    #[inline]
+    fn bitand(a: Self, b: Self) -> Self {
+        a & b
+    }
+    #[inline]
+    fn bitor(a: Self, b: Self) -> Self {
+        a | b
+    }
+    #[inline]
+    fn bitxor(a: Self, b: Self) -> Self {
+        a ^ b
+    }
+    fn shl(a: Self, _b: Self) -> Self {
+        a
+    }
+    fn shr(a: Self, _b: Self) -> Self {
+        a
+    }
+    fn neg(a: Self) -> Self {
+        a
+    }
+    fn abs(a: Self) -> Self {
+        a
+    }
+    fn sign(a: Self) -> Self {
+        a
+    }
+    fn reciprocal(a: Self) -> Self {
+        a
+    }
+    #[inline]
+    fn invert(a: Self) -> Self {
+        !a
+    }
+    fn floor(a: Self) -> Self {
+        a
+    }
+    fn ceil(a: Self) -> Self {
+        a
+    }
+    fn trunc(a: Self) -> Self {
+        a
+    }
+    fn rint(a: Self) -> Self {
+        a
+    }
+    fn is_nan(_a: Self) -> bool {
+        false
+    }
+    fn is_inf(_a: Self) -> bool {
+        false
+    }
+    fn is_finite(_a: Self) -> bool {
+        true
+    }
+    fn signbit(_a: Self) -> bool {
+        false
+    }
+    fn sum_slice(v: &[Self]) -> Self {
+        v.iter().any(|&x| x)
+    }
+}
+
+/// Float-only functions (NumPy has no integer loops for them).
+pub(crate) trait Float: Num {
+    fn div(a: Self, b: Self) -> Self;
+    fn atan2(a: Self, b: Self) -> Self;
+    fn hypot(a: Self, b: Self) -> Self;
+    fn copysign(a: Self, b: Self) -> Self;
+    fn sqrt(a: Self) -> Self;
+    fn cbrt(a: Self) -> Self;
+    fn exp(a: Self) -> Self;
+    fn exp2(a: Self) -> Self;
+    fn expm1(a: Self) -> Self;
+    fn ln(a: Self) -> Self;
+    fn log2(a: Self) -> Self;
+    fn log10(a: Self) -> Self;
+    fn log1p(a: Self) -> Self;
+    fn sin(a: Self) -> Self;
+    fn cos(a: Self) -> Self;
+    fn tan(a: Self) -> Self;
+    fn asin(a: Self) -> Self;
+    fn acos(a: Self) -> Self;
+    fn atan(a: Self) -> Self;
+    fn sinh(a: Self) -> Self;
+    fn cosh(a: Self) -> Self;
+    fn tanh(a: Self) -> Self;
+    fn asinh(a: Self) -> Self;
+    fn acosh(a: Self) -> Self;
+    fn atanh(a: Self) -> Self;
+    fn deg2rad(a: Self) -> Self;
+    fn rad2deg(a: Self) -> Self;
+}
+
+// Rust's std computes asinh/acosh/atanh with its own formulas, which are less accurate
+// than the C library's; NumPy (like C) uses libm's, so call those directly.
+extern "C" {
+    fn asinh(x: f64) -> f64;
+    fn acosh(x: f64) -> f64;
+    fn atanh(x: f64) -> f64;
+    fn asinhf(x: f32) -> f32;
+    fn acoshf(x: f32) -> f32;
+    fn atanhf(x: f32) -> f32;
+}
+
+macro_rules! impl_float {
+    ($t:ident, $asinh:ident, $acosh:ident, $atanh:ident) => {
+        impl Num for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            #[inline] fn add(a: Self, b: Self) -> Self { a + b }
+            #[inline] fn sub(a: Self, b: Self) -> Self { a - b }
+            #[inline] fn mul(a: Self, b: Self) -> Self { a * b }
+            #[inline]
+            fn floordiv(a: Self, b: Self) -> Self {
+                // NumPy's npy_floor_divide.
+                if b == 0.0 {
+                    a / b
+                } else {
+                    divmod(a, b).0
+                }
+            }
+            #[inline]
+            fn rem(a: Self, b: Self) -> Self {
+                // NumPy's npy_remainder.
+                if b == 0.0 {
+                    a % b
+                } else {
+                    divmod(a, b).1
+                }
+            }
+            #[inline] fn fmod(a: Self, b: Self) -> Self { a % b }
+            #[inline] fn pow(a: Self, b: Self) -> Self { a.powf(b) }
+            #[inline]
+            fn minimum(a: Self, b: Self) -> Self {
+                if a.is_nan() { a } else if b.is_nan() { b } else if a < b { a } else { b }
+            }
+            #[inline]
+            fn maximum(a: Self, b: Self) -> Self {
+                if a.is_nan() { a } else if b.is_nan() { b } else if a > b { a } else { b }
+            }
+            #[inline]
+            fn fmin(a: Self, b: Self) -> Self {
+                if b.is_nan() { a } else if a.is_nan() { b } else if a < b { a } else { b }
+            }
+            #[inline]
+            fn fmax(a: Self, b: Self) -> Self {
+                if b.is_nan() { a } else if a.is_nan() { b } else if a > b { a } else { b }
+            }
+            fn bitand(a: Self, _b: Self) -> Self { a }
+            fn bitor(a: Self, _b: Self) -> Self { a }
+            fn bitxor(a: Self, _b: Self) -> Self { a }
+            fn shl(a: Self, _b: Self) -> Self { a }
+            fn shr(a: Self, _b: Self) -> Self { a }
+            #[inline] fn neg(a: Self) -> Self { -a }
+            #[inline] fn abs(a: Self) -> Self { a.abs() }
+            #[inline]
+            fn sign(a: Self) -> Self {
+                if a > 0.0 { 1.0 } else if a < 0.0 { -1.0 } else if a == 0.0 { 0.0 } else { a }
+            }
+            #[inline] fn reciprocal(a: Self) -> Self { 1.0 / a }
+            fn invert(a: Self) -> Self { a }
+            #[inline] fn floor(a: Self) -> Self { a.floor() }
+            #[inline] fn ceil(a: Self) -> Self { a.ceil() }
+            #[inline] fn trunc(a: Self) -> Self { a.trunc() }
+            #[inline] fn rint(a: Self) -> Self { a.round_ties_even() }
+            #[inline] fn is_nan(a: Self) -> bool { a.is_nan() }
+            #[inline] fn is_inf(a: Self) -> bool { a.is_infinite() }
+            #[inline] fn is_finite(a: Self) -> bool { a.is_finite() }
+            #[inline] fn signbit(a: Self) -> bool { a.is_sign_negative() }
+            fn sum_slice(v: &[Self]) -> Self {
+                pairwise_sum(v)
+            }
+        }
+
+        impl Float for $t {
+            #[inline] fn div(a: Self, b: Self) -> Self { a / b }
+            #[inline] fn atan2(a: Self, b: Self) -> Self { a.atan2(b) }
+            #[inline] fn hypot(a: Self, b: Self) -> Self { a.hypot(b) }
+            #[inline] fn copysign(a: Self, b: Self) -> Self { a.copysign(b) }
+            #[inline] fn sqrt(a: Self) -> Self { a.sqrt() }
+            #[inline] fn cbrt(a: Self) -> Self { a.cbrt() }
+            #[inline] fn exp(a: Self) -> Self { a.exp() }
+            #[inline] fn exp2(a: Self) -> Self { a.exp2() }
+            #[inline] fn expm1(a: Self) -> Self { a.exp_m1() }
+            #[inline] fn ln(a: Self) -> Self { a.ln() }
+            #[inline] fn log2(a: Self) -> Self { a.log2() }
+            #[inline] fn log10(a: Self) -> Self { a.log10() }
+            #[inline] fn log1p(a: Self) -> Self { a.ln_1p() }
+            #[inline] fn sin(a: Self) -> Self { a.sin() }
+            #[inline] fn cos(a: Self) -> Self { a.cos() }
+            #[inline] fn tan(a: Self) -> Self { a.tan() }
+            #[inline] fn asin(a: Self) -> Self { a.asin() }
+            #[inline] fn acos(a: Self) -> Self { a.acos() }
+            #[inline] fn atan(a: Self) -> Self { a.atan() }
+            #[inline] fn sinh(a: Self) -> Self { a.sinh() }
+            #[inline] fn cosh(a: Self) -> Self { a.cosh() }
+            #[inline] fn tanh(a: Self) -> Self { a.tanh() }
+            // SAFETY: the libm functions are pure and defined for every input.
+            #[inline] fn asinh(a: Self) -> Self { unsafe { $asinh(a) } }
+            #[inline] fn acosh(a: Self) -> Self { unsafe { $acosh(a) } }
+            #[inline] fn atanh(a: Self) -> Self { unsafe { $atanh(a) } }
+            #[inline] fn deg2rad(a: Self) -> Self { a * (std::$t::consts::PI / 180.0) }
+            #[inline] fn rad2deg(a: Self) -> Self { a * (180.0 / std::$t::consts::PI) }
+        }
+
+        /// NumPy's `npy_divmod` (b != 0): Python-style floor quotient and remainder.
+        #[inline]
+        fn divmod(a: $t, b: $t) -> ($t, $t) {
+            let mut m = a % b;
+            let mut div = (a - m) / b;
+            if m != 0.0 {
+                if (b < 0.0) != (m < 0.0) {
+                    m += b;
+                    div -= 1.0;
+                }
+            } else {
+                m = (0.0 as $t).copysign(b);
+            }
+            let floordiv = if div != 0.0 {
+                let mut f = div.floor();
+                if div - f > 0.5 {
+                    f += 1.0;
+                }
+                f
+            } else {
+                (0.0 as $t).copysign(a / b)
+            };
+            (floordiv, m)
+        }
+
+        /// NumPy's `pairwise_sum` (loops_utils.h.src): 8 partial sums, blocks of 128.
+        fn pairwise_sum(a: &[$t]) -> $t {
+            let n = a.len();
+            if n < 8 {
+                let mut res: $t = 0.0;
+                for &x in a {
+                    res += x;
+                }
+                res
+            } else if n <= 128 {
+                let mut r = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]];
+                let mut i = 8;
+                let end = n - n % 8;
+                while i < end {
+                    for j in 0..8 {
+                        r[j] += a[i + j];
+                    }
+                    i += 8;
+                }
+                let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+                while i < n {
+                    res += a[i];
+                    i += 1;
+                }
+                res
+            } else {
+                let mut n2 = n / 2;
+                n2 -= n2 % 8;
+                pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
+            }
+        }
+    };
+}
+
+mod f32_impl {
+    use super::*;
+    impl_float!(f32, asinhf, acoshf, atanhf);
+}
+mod f64_impl {
+    use super::*;
+    impl_float!(f64, asinh, acosh, atanh);
+}

@@ -1,0 +1,12 @@
+import numpy as np
+a = np.array([7, -7, 3, 0])
+b = np.array([2, 2, -2, 5])
+print(a + b)
+print(a - b)
+print(a * b)
+print(a / b)
+print(a // b)
+print(a % b)
+print(a ** 2)
+print(-a)
+print(+a)

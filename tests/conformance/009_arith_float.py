@@ -1,0 +1,11 @@
+import numpy as np
+a = np.array([7.5, -7.5, 3.0, 0.5])
+b = np.array([2.0, 2.0, -2.0, 0.25])
+print(a + b)
+print(a - b)
+print(a * b)
+print(a / b)
+print(a // b)
+print(a % b)
+print(a ** b)
+print(-a)

@@ -1,0 +1,10 @@
+import numpy as np
+print(7 // 2, -7 // 2, 7 // -2)
+print(7 % 3, -7 % 3, 7 % -3)
+print(7 / 2, 2 ** 10, 2 ** -1)
+print(7.5 // 2, -7.5 % 2)
+print(2 ** 3 ** 2)
+print(-2 ** 2)
+print((-2) ** 2)
+print(10 - 3 - 2)
+print(100 / 10 / 5)

@@ -1,0 +1,13 @@
+import numpy as np
+print(1 + 2 * 3)
+print((1 + 2) * 3)
+print(2 * 3 ** 2)
+print(-3 ** 2)
+print(1 + 2 << 1)
+print(6 & 3 | 8)
+print(5 ^ 1 & 3)
+print(1 < 2 == True)
+print(not 1 + 1 == 2)
+print(True or False and False)
+print(1 if 2 > 3 else 4 + 5)
+print(8 >> 1 + 1)

@@ -1,0 +1,11 @@
+import numpy as np
+a = np.arange(5)
+print(a * 2 + 1)
+print(a + 2 * a ** 2)
+print(-a ** 2)
+print((a > 1) & (a < 4))
+print(a % 3 == 0)
+print(~(a > 2))
+print(a - a // 2 * 2)
+print(2 ** a)
+print(a ** 2 ** 1)

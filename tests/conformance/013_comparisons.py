@@ -1,0 +1,12 @@
+import numpy as np
+a = np.array([1, 5, 3, 7])
+b = np.array([2, 5, 1, 8])
+print(a < b)
+print(a <= b)
+print(a > b)
+print(a >= b)
+print(a == b)
+print(a != b)
+print(a == 5)
+print((a < b).dtype)
+print(3 < 5, 3 == 3.0, 2 != 2)

@@ -1,0 +1,11 @@
+import numpy as np
+a = np.array([12, 10, 7, -1])
+b = np.array([10, 6, 1, 3])
+print(a & b)
+print(a | b)
+print(a ^ b)
+print(~a)
+print(a << 2)
+print(a >> 1)
+print(12 & 10, 12 | 10, 12 ^ 10, ~12)
+print(1 << 10, 1024 >> 3)

@@ -1,0 +1,11 @@
+import numpy as np
+p = np.array([True, True, False, False])
+q = np.array([True, False, True, False])
+print(p & q)
+print(p | q)
+print(p ^ q)
+print(~p)
+print((p & q).dtype)
+print(np.logical_and(p, q))
+print(np.logical_or(p, q))
+print(np.logical_not(p))

@@ -1,0 +1,12 @@
+import numpy as np
+a = np.arange(3).reshape(3, 1)
+b = np.arange(4)
+print(a + b)
+print((a + b).shape)
+c = np.ones((2, 3, 4))
+print((c * b).shape)
+print((c + a).shape)
+print(a * 10 + b)
+d = np.arange(6).reshape(2, 3)
+print(d - d.mean(axis=0))
+print(d / d.sum(axis=1, keepdims=True))

@@ -1,0 +1,10 @@
+import numpy as np
+a = np.array([[1, 2], [3, 4]])
+print(a + 1)
+print(1 - a)
+print(a * 0.5)
+print(10 / a)
+print(2 ** a)
+print(a ** 0.5)
+print(np.float64(2) * a)
+print(a > 2.5)

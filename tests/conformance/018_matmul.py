@@ -1,0 +1,11 @@
+import numpy as np
+a = np.array([[1, 2], [3, 4]])
+b = np.array([[5, 6], [7, 8]])
+print(a @ b)
+print(b @ a)
+v = np.array([1, 1])
+print(a @ v)
+print(v @ a)
+print(v @ v)
+print(np.eye(2) @ a)
+print((a @ b).dtype)

@@ -1,0 +1,11 @@
+import numpy as np
+a = np.arange(12).reshape(3, 2, 2)
+b = np.array([[1, 0], [0, 2]])
+print(a @ b)
+print((a @ b).shape)
+c = np.arange(6).reshape(2, 3)
+d = np.arange(6).reshape(3, 2)
+print(c @ d)
+print(d @ c)
+print(np.matmul(c, d))
+print((c.astype(np.float32) @ d).dtype)

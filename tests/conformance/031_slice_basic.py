@@ -1,0 +1,12 @@
+import numpy as np
+a = np.arange(10)
+print(a[2:5])
+print(a[:3])
+print(a[7:])
+print(a[:])
+print(a[1:-1])
+print(a[-3:])
+print(a[-3:-1])
+print(a[5:2])
+print(a[20:])
+print(a[:100])

@@ -1,0 +1,12 @@
+import numpy as np
+a = np.arange(10)
+print(a[::2])
+print(a[1::2])
+print(a[::3])
+print(a[::-1])
+print(a[::-2])
+print(a[8:2:-2])
+print(a[-1:-5:-1])
+print(a[2:8:3])
+print(a[:2:-1])
+print(a[5::-1])

@@ -1,0 +1,12 @@
+import numpy as np
+a = np.arange(24).reshape(2, 3, 4)
+print(a[..., 0])
+print(a[0, ...].shape)
+print(a[..., 1:3].shape)
+print(a[1, ..., 2])
+v = np.arange(3)
+print(v[:, np.newaxis])
+print(v[np.newaxis, :])
+print(v[:, None].shape, v[None].shape)
+print(a[:, None, :, None].shape)
+print(v[:, None] * v[None, :])

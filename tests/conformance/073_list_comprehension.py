@@ -1,0 +1,13 @@
+import numpy as np
+a = np.array([i * i for i in range(6)])
+print(a)
+b = np.array([[i + j for j in range(3)] for i in range(3)])
+print(b)
+c = np.array([x for x in range(10) if x % 3 == 0])
+print(c)
+d = np.array([float(k) / 2 for k in range(4)])
+print(d, d.dtype)
+e = np.array([np.sin(t) for t in np.linspace(0, np.pi, 3)])
+print(e.round(6))
+print(sum([i for i in range(5)]))
+print(len([0 for _ in range(7)]))

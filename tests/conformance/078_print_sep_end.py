@@ -1,0 +1,12 @@
+import numpy as np
+print(1, 2, 3, sep="-")
+print("a", "b", sep="")
+print("no newline", end="")
+print(" continued")
+print(1, 2, sep=", ", end=".\n")
+print()
+a = np.arange(3)
+print(a, a * 2, sep=" | ")
+print("x", end="")
+print("y", end="\n")
+print(*(1, 2, 3))

@@ -1,0 +1,11 @@
+import numpy as np
+print(len(np.zeros((4, 2))))
+print(int(3.9), int(-3.9), int(np.float64(7.5)))
+print(float(3), float(np.int32(4)))
+print(bool(0), bool(2), bool(np.array([5])))
+print(abs(-3), abs(-2.5))
+print(max(3, 7), min(3, 7), max(2.5, -1.0))
+print(round(2.567, 2), round(7.25, 1))
+print(sum(range(5)))
+print(range(3)[1], len(range(2, 10, 3)))
+print(int(True) + 1)

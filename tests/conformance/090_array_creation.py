@@ -1,0 +1,18 @@
+import numpy as np
+a = np.array([1, 2, 3])
+print(a, a.dtype, a.shape)
+b = np.array([[1.0, 2], [3, 4]])
+print(b, b.dtype)
+c = np.array([1, 2, 3], dtype=np.float32)
+print(c, c.dtype)
+d = np.array(5)
+print(d, d.shape, d.ndim)
+e = np.array([[[1], [2]]])
+print(e.shape)
+f = np.array([True, 2])
+print(f, f.dtype)
+g = np.array([1, 2.5, True])
+print(g, g.dtype)
+h = np.array(a)
+h[0] = 100
+print(a)

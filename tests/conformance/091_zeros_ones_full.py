@@ -1,0 +1,12 @@
+import numpy as np
+print(np.zeros(3))
+print(np.zeros((2, 3), dtype=np.int32))
+print(np.ones(4, dtype=np.uint8))
+print(np.ones((2, 2)))
+print(np.full(3, 7))
+print(np.full((2, 2), 2.5))
+print(np.full((2, 3), 1, dtype=np.float32))
+print(np.full(2, True))
+print(np.zeros((2, 0)).shape, np.zeros(0))
+print(np.zeros(()).shape, np.zeros(()))
+print(np.ones(3, dtype=bool))

@@ -1,0 +1,12 @@
+import numpy as np
+print(np.arange(5))
+print(np.arange(2, 7))
+print(np.arange(1, 10, 3))
+print(np.arange(10, 0, -2))
+print(np.arange(0.0, 1.0, 0.25))
+print(np.arange(5, dtype=np.float32))
+print(np.arange(3).dtype, np.arange(3.0).dtype)
+print(np.arange(0))
+print(np.arange(-3, 3))
+print(np.arange(1, 2, 0.3))
+print(np.arange(4, dtype=np.uint8))

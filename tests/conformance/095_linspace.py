@@ -1,0 +1,10 @@
+import numpy as np
+print(np.linspace(0, 1, 5))
+print(np.linspace(0, 1, 5, endpoint=False))
+print(np.linspace(-1, 1, 3))
+print(np.linspace(0, 10, 11))
+print(np.linspace(2, 3, 1))
+print(np.linspace(0, 1, 4, dtype=np.float32))
+print(np.linspace(0, 9, 4, dtype=np.int64))
+print(np.linspace(1, 0, 6))
+print(np.linspace(0, np.pi, 4))

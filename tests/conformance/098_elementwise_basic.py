@@ -1,0 +1,10 @@
+import numpy as np
+a = np.array([-2.5, -1.0, 0.0, 1.5, 4.0])
+print(np.abs(a))
+print(np.sign(a))
+print(np.square(a))
+print(np.sqrt(np.abs(a)))
+print(np.cbrt(np.array([-8.0, 27.0, 2.0])))
+print(np.abs(np.array([-3, 3, 0])))
+print(np.sign(np.array([-3, 0, 7])))
+print(np.square(np.array([3, -4], dtype=np.int8)))

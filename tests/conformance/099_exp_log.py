@@ -1,0 +1,12 @@
+import numpy as np
+a = np.array([0.0, 0.5, 1.0, 2.0])
+print(np.exp(a))
+print(np.exp2(a))
+print(np.expm1(np.array([1e-10, 1.0])))
+b = np.array([1.0, 2.0, 10.0, 100.0])
+print(np.log(b))
+print(np.log2(b))
+print(np.log10(b))
+print(np.log1p(np.array([1e-10, 1.0])))
+print(np.exp(np.array([1, 2])))
+print(np.log(np.array([1, 4], dtype=np.float32)))

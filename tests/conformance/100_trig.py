@@ -1,0 +1,11 @@
+import numpy as np
+x = np.linspace(0, np.pi, 5)
+print(np.sin(x))
+print(np.cos(x))
+print(np.tan(np.array([0.0, 0.5, 1.0])))
+y = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
+print(np.arcsin(y))
+print(np.arccos(y))
+print(np.arctan(y))
+print(np.arctan2(np.array([1.0, -1.0, 0.0]), np.array([0.0, -1.0, -1.0])))
+print(np.sin(np.array([0, 1, 2])))

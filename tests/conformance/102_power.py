@@ -1,0 +1,10 @@
+import numpy as np
+a = np.array([1, 2, 3, 4])
+print(np.power(a, 2))
+print(np.power(a, 0.5))
+print(np.power(2, a))
+print(np.power(a, a))
+print(np.power(np.array([2.0, 4.0]), -1))
+print(np.power(np.array([-8.0]), 1.0 / 3))
+print(a ** 0)
+print(np.power(np.array([2], dtype=np.int8), 7))

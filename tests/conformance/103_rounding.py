@@ -1,0 +1,13 @@
+import numpy as np
+a = np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 2.7, -2.7])
+print(np.floor(a))
+print(np.ceil(a))
+print(np.trunc(a))
+print(np.round(a))
+b = np.array([1.2345, 2.3456, -3.4567])
+print(np.round(b, 2))
+print(np.round(b, 1))
+print(b.round(3))
+print(np.round(np.array([1234, 5678]), -2))
+print(np.floor(np.array([1, 2])))
+print(np.round(2.5), np.round(3.5))

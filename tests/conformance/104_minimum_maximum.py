@@ -1,0 +1,11 @@
+import numpy as np
+a = np.array([1, 5, 3, 8])
+b = np.array([4, 2, 3, 9])
+print(np.minimum(a, b))
+print(np.maximum(a, b))
+print(np.maximum(a, 4))
+print(np.minimum(a, 2.5))
+c = np.array([1.0, np.nan, 3.0])
+print(np.maximum(c, 2.0))
+print(np.minimum(c, np.array([0.0, 0.0, np.nan])))
+print(np.maximum(np.arange(3).reshape(3, 1), np.arange(3)))

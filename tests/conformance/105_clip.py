@@ -1,0 +1,10 @@
+import numpy as np
+a = np.arange(10)
+print(np.clip(a, 2, 7))
+print(a.clip(0, 5))
+print(np.clip(a, 3.5, 6.5))
+b = np.linspace(-1, 1, 5)
+print(np.clip(b, -0.5, 0.5))
+print(b.clip(0, 1))
+print(np.clip(a, np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) // 2, 5))
+print(np.clip(np.array([1, 200], dtype=np.uint8), 10, 100))

@@ -1,0 +1,13 @@
+import numpy as np
+a = np.array([1.0, -1.0, 0.0])
+print(a / 0.0)
+print(np.array([0.0]) / 0.0)
+print(np.inf - np.inf, np.inf * 0, np.inf + 1)
+print(np.nan == np.nan, np.nan != np.nan)
+print(np.sqrt(np.array([-1.0, 4.0])))
+print(np.log(np.array([0.0, -1.0])))
+print(-np.array([0.0]))
+print(np.float64(1e308) * 10)
+print(np.exp(np.array([1000.0, -1000.0])))
+print(np.nan > 1, np.nan < 1)
+print(np.array([np.inf]) > 1e308)

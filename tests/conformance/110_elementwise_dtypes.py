@@ -1,0 +1,11 @@
+import numpy as np
+i = np.array([1, 4, 9], dtype=np.int32)
+print(np.sqrt(i), np.sqrt(i).dtype)
+f = np.array([1, 4, 9], dtype=np.float32)
+print(np.sqrt(f), np.sqrt(f).dtype)
+u = np.array([1, 2], dtype=np.uint8)
+print(np.exp(u).dtype, np.sin(np.array([1], dtype=np.int8)).dtype)
+print(np.abs(np.array([-3], dtype=np.int16)).dtype)
+print(np.floor(np.array([1.5], dtype=np.float32)).dtype)
+print(np.square(np.array([True, False])), np.square(np.array([2], dtype=np.uint16)).dtype)
+print(np.sign(np.array([-2.0, 0.0, np.nan])))

@@ -1,0 +1,13 @@
+import numpy as np
+a = np.arange(1, 13).reshape(3, 4)
+print(np.sum(a))
+print(a.sum(axis=0))
+print(a.sum(axis=1))
+print(a.sum(axis=-1))
+print(np.prod(a[:, :2]))
+print(a.prod(axis=0))
+print(np.sum(a, axis=(0, 1)))
+print(a.sum(axis=0, keepdims=True))
+print(a.sum(keepdims=True), a.sum(keepdims=True).shape)
+print(np.sum(np.array([])), np.prod(np.array([])))
+print(np.sum(np.array([True, True, False])))

@@ -1,0 +1,13 @@
+import numpy as np
+a = np.array([[1.0, 2.0, 3.0], [4.0, 6.0, 11.0]])
+print(a.mean())
+print(np.mean(a, axis=0))
+print(a.mean(axis=1))
+print(np.var(a))
+print(a.var(axis=0))
+print(np.std(a, axis=1))
+print(a.std(ddof=1))
+print(np.var(a, axis=0, ddof=1))
+print(np.mean(np.arange(10)))
+print(np.mean(a, axis=1, keepdims=True))
+print(np.std(np.array([2, 4, 4, 4, 5, 5, 7, 9])))

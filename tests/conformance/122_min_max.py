@@ -1,0 +1,12 @@
+import numpy as np
+a = np.array([[3, 7, 1], [9, 2, 8]])
+print(np.min(a), np.max(a))
+print(a.min(axis=0), a.max(axis=0))
+print(a.min(axis=1), a.max(axis=-1))
+print(a.max(keepdims=True))
+print(np.max(a, axis=0, keepdims=True))
+print(a.max())
+f = np.array([1.5, -np.inf, 3.0])
+print(f.min(), f.max())
+print(np.max(np.array([1.0, np.nan, 2.0])))
+print(np.min(np.array([5], dtype=np.uint8)).dtype)

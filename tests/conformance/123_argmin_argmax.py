@@ -1,0 +1,10 @@
+import numpy as np
+a = np.array([[3, 7, 1], [9, 2, 8]])
+print(np.argmax(a), np.argmin(a))
+print(a.argmax(axis=0))
+print(a.argmin(axis=1))
+print(np.argmax(np.array([1, 5, 5, 2])))
+print(np.argmin(np.array([2.0, np.nan, 1.0])))
+print(np.argmax(a, axis=-1))
+print(a.argmax(axis=1, keepdims=True))
+print(a.argmax().dtype)

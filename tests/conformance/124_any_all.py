@@ -1,0 +1,11 @@
+import numpy as np
+a = np.array([[0, 1, 0], [2, 3, 4]])
+print(np.any(a), np.all(a))
+print(a.any(axis=0))
+print(a.all(axis=1))
+print(np.all(a > -1))
+print(np.any(a > 10))
+print(a.any(keepdims=True))
+print(np.all(np.array([])), np.any(np.array([])))
+print(np.any(np.array([np.nan])))
+print(np.all(a, axis=(0, 1)))

@@ -1,0 +1,12 @@
+import numpy as np
+a = np.array([[1.0, np.nan, 3.0], [np.nan, 5.0, 6.0]])
+print(np.sum(a), np.nansum(a))
+print(np.nansum(a, axis=0))
+print(np.nanmean(a))
+print(np.nanmean(a, axis=1))
+print(np.nanmin(a), np.nanmax(a))
+print(np.nanmin(a, axis=0))
+print(np.nanmax(a, axis=1, keepdims=True))
+print(np.mean(a))
+print(np.nansum(np.array([1, 2, 3])))
+print(np.nanmean(a, axis=(0, 1)))

@@ -1,0 +1,11 @@
+import numpy as np
+a = np.arange(24).reshape(2, 3, 4)
+print(a.sum(axis=0))
+print(a.sum(axis=1))
+print(a.sum(axis=2))
+print(a.sum(axis=(0, 2)))
+print(a.sum(axis=(-1, -2)))
+print(a.max(axis=(0, 1)))
+print(a.mean(axis=(1, 2), keepdims=True).shape)
+print(np.min(a, axis=-3))
+print(a.std(axis=(0, 2)))

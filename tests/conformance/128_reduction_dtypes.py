@@ -1,0 +1,13 @@
+import numpy as np
+i8 = np.array([100, 100, 100], dtype=np.int8)
+print(i8.sum(), i8.sum().dtype)
+u8 = np.array([200, 200], dtype=np.uint8)
+print(u8.sum(), u8.sum().dtype)
+i32 = np.array([1, 2], dtype=np.int32)
+print(i32.sum().dtype, i32.prod().dtype, i32.mean().dtype)
+f32 = np.array([0.1, 0.2, 0.3], dtype=np.float32)
+print(f32.sum(), f32.sum().dtype, f32.mean().dtype, f32.std().dtype)
+b = np.array([True, False, True])
+print(b.sum(), b.sum().dtype, b.mean())
+print(i8.max().dtype, b.any().dtype)
+print(np.sum(i8, dtype=np.int8))

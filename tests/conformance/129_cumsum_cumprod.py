@@ -1,0 +1,13 @@
+import numpy as np
+a = np.arange(1, 7)
+print(np.cumsum(a))
+print(a.cumsum())
+print(np.cumprod(a))
+b = a.reshape(2, 3)
+print(np.cumsum(b))
+print(np.cumsum(b, axis=0))
+print(b.cumsum(axis=1))
+print(np.cumprod(b, axis=-1))
+print(np.cumsum(np.array([0.1, 0.2, np.nan, 0.4])))
+print(np.cumsum(np.array([100, 100], dtype=np.int8)).dtype)
+print(np.cumsum(np.array([True, True, False])))

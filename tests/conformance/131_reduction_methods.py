@@ -1,0 +1,10 @@
+import numpy as np
+a = np.linspace(0, 1, 6).reshape(2, 3)
+print(a.sum(), a.prod(), a.mean(), a.var(), a.std())
+print(a.min(), a.max(), a.argmin(), a.argmax())
+print(a.any(), a.all())
+print(a.cumsum())
+print(a.cumprod(axis=1))
+print(a.sum(0))
+print(a.mean(axis=0, keepdims=True))
+print(a.std(axis=1, ddof=1))

@@ -1,0 +1,10 @@
+import numpy as np
+e = np.zeros((0, 3))
+print(e.sum(axis=0))
+print(e.sum(axis=1))
+print(e.sum())
+print(e.prod(axis=0))
+print(np.any(e), np.all(e))
+print(e.max(axis=1))
+print(np.count_nonzero(e))
+print(np.cumsum(np.zeros(0)))

@@ -1,0 +1,12 @@
+import numpy as np
+a = np.arange(12)
+print(a.reshape(3, 4))
+print(a.reshape((2, 6)))
+print(np.reshape(a, (4, 3)))
+print(a.reshape(3, -1))
+print(a.reshape(-1, 2).shape)
+print(a.reshape(2, 2, -1).shape)
+print(a.reshape(-1))
+print(a.reshape(1, 12).shape, a.reshape(12, 1).shape)
+print(np.arange(6).reshape(2, 3).reshape(3, 2))
+print(np.array(7).reshape(1, 1))

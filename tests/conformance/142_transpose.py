@@ -1,0 +1,11 @@
+import numpy as np
+a = np.arange(6).reshape(2, 3)
+print(a.T)
+print(np.transpose(a))
+b = np.arange(24).reshape(2, 3, 4)
+print(np.transpose(b).shape)
+print(np.transpose(b, (1, 0, 2)).shape)
+print(b.transpose(2, 0, 1).shape)
+print(np.transpose(b, (2, 1, 0))[:, :, 0])
+print(np.arange(3).T)
+print(b.T[3, 2, 1], b[1, 2, 3])

@@ -1,0 +1,13 @@
+import numpy as np
+a = np.arange(24).reshape(2, 3, 4)
+print(np.swapaxes(a, 0, 2).shape)
+print(a.swapaxes(1, 2)[0])
+v = np.arange(3)
+print(np.expand_dims(v, 0).shape, np.expand_dims(v, 1).shape)
+print(np.expand_dims(v, -1))
+print(np.expand_dims(v, (0, 2)).shape)
+s = np.zeros((1, 3, 1, 2))
+print(np.squeeze(s).shape)
+print(np.squeeze(s, axis=0).shape)
+print(s.squeeze(axis=2).shape)
+print(np.squeeze(np.array([[5]])), np.squeeze(np.array([[5]])).shape)

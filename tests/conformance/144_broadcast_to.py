@@ -1,0 +1,10 @@
+import numpy as np
+v = np.arange(3)
+b = np.broadcast_to(v, (4, 3))
+print(b)
+print(b.shape)
+c = np.broadcast_to(np.array([[1], [2]]), (2, 5))
+print(c)
+print(np.broadcast_to(5, (2, 2)))
+print(np.broadcast_to(v, (2, 1, 3)).shape)
+print(b.sum(axis=0))

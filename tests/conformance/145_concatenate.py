@@ -1,0 +1,11 @@
+import numpy as np
+a = np.array([[1, 2], [3, 4]])
+b = np.array([[5, 6]])
+print(np.concatenate((a, b)))
+print(np.concatenate((a, b), axis=0))
+print(np.concatenate((a, a), axis=1))
+print(np.concatenate([a, a.T], axis=-1))
+print(np.concatenate((np.arange(3), np.arange(2), np.zeros(1))))
+print(np.concatenate((a, b.T), axis=1))
+print(np.concatenate((np.array([1], dtype=np.int8), np.array([2], dtype=np.uint8))).dtype)
+print(np.concatenate((a, b), axis=None))

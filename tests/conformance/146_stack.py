@@ -1,0 +1,10 @@
+import numpy as np
+a = np.array([1, 2, 3])
+b = np.array([4, 5, 6])
+print(np.stack((a, b)))
+print(np.stack((a, b), axis=1))
+print(np.stack((a, b), axis=-1).shape)
+c = np.arange(6).reshape(2, 3)
+print(np.stack((c, c, c)).shape)
+print(np.stack((c, c), axis=2).shape)
+print(np.stack([a * i for i in range(3)]))

@@ -1,0 +1,11 @@
+import numpy as np
+a = np.arange(10)
+print(np.roll(a, 2))
+print(np.roll(a, -3))
+print(np.roll(a, 12))
+b = np.arange(12).reshape(3, 4)
+print(np.roll(b, 1))
+print(np.roll(b, 1, axis=0))
+print(np.roll(b, -1, axis=1))
+print(np.roll(b, (1, 2), axis=(0, 1)))
+print(np.roll(b, 0, axis=1)[0])

@@ -1,0 +1,12 @@
+import numpy as np
+a = np.array([1, 2, 3])
+print(np.tile(a, 2))
+print(np.tile(a, (2, 2)))
+print(np.tile(np.array([[1, 2], [3, 4]]), (1, 3)))
+print(np.repeat(a, 2))
+print(np.repeat(a, np.array([1, 0, 3])))
+b = np.array([[1, 2], [3, 4]])
+print(np.repeat(b, 2))
+print(np.repeat(b, 2, axis=0))
+print(np.repeat(b, 3, axis=1))
+print(a.repeat(2))

@@ -1,0 +1,13 @@
+import numpy as np
+a = np.zeros((2, 3, 4), dtype=np.float32)
+print(a.shape, a.ndim, a.size, a.dtype)
+print(a.T.shape)
+print(a[0].shape, a[0, 0].shape, a[0, 0, 0].shape)
+s = np.float64(3.0)
+print(np.array(3.0).shape, np.array(3.0).ndim, np.array(3.0).size)
+print(len(a), len(a[0]))
+print(a.shape[0], a.shape[-1])
+print(a.reshape(4, -1).shape)
+e = np.zeros((3, 0))
+print(e.shape, e.size, e.ndim)
+print(a.dtype == np.float32, a.dtype == np.float64)

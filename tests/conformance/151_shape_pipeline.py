@@ -1,0 +1,10 @@
+import numpy as np
+x = np.arange(24).reshape(4, 6)
+y = x.reshape(2, 2, 6).transpose(1, 0, 2).reshape(4, 6)
+print(y)
+z = np.concatenate((x[:2], y[2:]), axis=0)
+print(z.sum(axis=0))
+w = np.stack((x.ravel(), y.ravel()))
+print(w.shape, w[:, ::5])
+print(np.flip(np.roll(x, 1, axis=1), axis=0)[0])
+print(np.tile(x[0, :2], 3) + np.repeat(x[1, :2], 3))

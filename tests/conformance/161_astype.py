@@ -1,0 +1,15 @@
+import numpy as np
+a = np.array([-1.7, -0.5, 0.5, 1.7, 2.5])
+print(a.astype(np.int32))
+print(a.astype(np.int64).dtype)
+print(a.astype(bool))
+print(a.astype(np.float32))
+print(np.array([300, -1, 255]).astype(np.uint8))
+print(np.array([200, 100]).astype(np.int8))
+print(np.array([0, 1, 2]).astype(bool))
+print(np.array([True, False]).astype(np.float64))
+print(np.array([1e10]).astype(np.float32))
+print(np.array([65536 + 7]).astype(np.uint16))
+b = a.astype(np.float64)
+b[0] = 0
+print(a[0])

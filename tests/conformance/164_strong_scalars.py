@@ -1,0 +1,12 @@
+import numpy as np
+f32 = np.array([1.0], dtype=np.float32)
+print((f32 + np.float64(1)).dtype)
+print((f32 + np.float32(1)).dtype)
+i8 = np.array([1], dtype=np.int8)
+print((i8 + np.int64(1)).dtype)
+print((i8 + np.int8(1)).dtype)
+print((np.float32(3) + np.float64(1)).dtype)
+print((np.int32(3) + 2.5).dtype)
+print((np.uint8(3) + np.int8(2)).dtype)
+print(np.float64(1) / np.float32(3))
+print(np.float32(0.1) + np.float32(0.2))

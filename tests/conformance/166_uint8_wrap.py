@@ -1,0 +1,10 @@
+import numpy as np
+img = np.array([10, 128, 250], dtype=np.uint8)
+print(img + 10)
+print(img * 2)
+print(img - 20)
+print(img // 3)
+print(img.astype(np.int16) - 20)
+print(img + np.uint8(6))
+print(255 - img)
+print((img + 10).dtype, (img - np.int8(1)).dtype)

@@ -1,0 +1,13 @@
+import numpy as np
+a = np.array([7, -7, 7, -7, 0])
+b = np.array([2, 2, -2, -2, 3])
+print(a // b)
+print(a % b)
+print(np.array([5, -5, 0]) // 0)
+print(np.array([5, -5, 0]) % 0)
+print(np.array([5], dtype=np.uint8) // np.array([0], dtype=np.uint8))
+print(np.array([-128], dtype=np.int8) // -1)
+f = np.array([7.5, -7.5])
+print(f // 2, f % 2, f // -2, f % -2)
+print(np.array([1.0, -1.0, 0.0]) // 0)
+print(np.array([1.0, -1.0]) % 0)

@@ -1,0 +1,10 @@
+import numpy as np
+b = np.array([True, False, True])
+print(b + b)
+print(b * b)
+print(b & True, b | False)
+print(b.sum(), b.astype(int).sum())
+print(b + 0, (b + 0).dtype)
+print(~b, np.logical_not(b))
+print(b ^ b)
+print(True + True, True * 3.5)

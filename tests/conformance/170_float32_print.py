@@ -1,0 +1,11 @@
+import numpy as np
+a = np.array([0.1, 0.2, 0.3], dtype=np.float32)
+print(a)
+print(a.sum())
+print(a * 3)
+print(np.float32(1) / 3)
+print(np.float32(16777217))
+print(np.array([1e-8, 1.0], dtype=np.float32))
+print(np.float32(3.4e38) * 10)
+print(np.array([1 / 3], dtype=np.float32).astype(np.float64))
+print(np.linspace(0, 1, 7, dtype=np.float32))

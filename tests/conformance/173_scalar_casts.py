@@ -1,0 +1,10 @@
+import numpy as np
+print(np.int8(300 - 256), np.uint8(255), np.int16(-5))
+print(np.float32(1.1), np.float64(1.1))
+print(np.int32(7) // 2, np.int32(-7) // 2, np.int32(-7) % 2)
+print(np.float32(2) * np.float32(3.5))
+print(np.int64(3) ** 2, np.float64(2) ** 0.5)
+print(np.bool_(1), np.bool_(0))
+print(np.uint8(200) + np.uint8(100))
+print(np.float64(np.float32(0.1)))
+print(int(np.float32(2.9)), float(np.int8(-3)))

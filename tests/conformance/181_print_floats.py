@@ -1,0 +1,11 @@
+import numpy as np
+print(np.array([1.0, 2.0, 3.0]))
+print(np.array([1.5, 2.25, 3.125]))
+print(np.array([0.1, 0.12, 0.123456789]))
+print(np.array([1.0, -2.5, 100.0]))
+print(np.array([1 / 3, 2 / 3]))
+print(np.array([0.0, -0.0]))
+print(np.array([1.0, np.nan, np.inf, -np.inf]))
+print(np.array([123456.789, 0.001]))
+print(np.linspace(0, 1, 11))
+print(np.array([1e5, 2e5]))

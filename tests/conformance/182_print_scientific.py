@@ -1,0 +1,11 @@
+import numpy as np
+print(np.array([1e-5, 1.0]))
+print(np.array([1e16, 1.0]))
+print(np.array([1e-10, 1e10]))
+print(np.array([1.5e-8, 2.5e-8]))
+print(np.array([1e8, 1.0]))
+print(np.array([12345678.9, 1.0]))
+print(np.array([0.0001, 1000.0]))
+print(np.array([1e-300, 1e300]))
+print(np.array([1.0, 1e-4]))
+print(np.array([np.nan, 1e-7]))

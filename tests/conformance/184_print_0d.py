@@ -1,0 +1,12 @@
+import numpy as np
+print(np.array(5))
+print(np.array(2.5))
+print(np.array(5, dtype=np.uint8))
+print(np.float32(0.1))
+print(np.float64(0.1))
+print(np.int8(-3))
+print(np.array(np.nan), np.array(-np.inf))
+print(np.arange(5).sum(), np.arange(5.0).mean())
+print(np.float64(1e20), np.float64(1e-5), np.float64(123456789.0))
+print(np.float64(1e16), np.float64(0.0001))
+print(np.float32(1e-5), np.float32(3.14159265))

@@ -1,0 +1,10 @@
+import numpy as np
+print(np.zeros((3, 4)).shape)
+print(np.zeros(5).shape)
+print(np.zeros(()).shape)
+print((1, 2), (3,), ())
+print((1, "a", None, 2.5))
+print(np.array([1.5]).dtype, np.array([1.5], dtype=np.float32).dtype)
+print((np.float64(1.5), 2))
+print((np.int64(3), np.float32(0.5)))
+print(np.arange(5).sum(), np.arange(5).max())

@@ -1,0 +1,11 @@
+import numpy as np
+a = np.arange(3)
+print("a:", a)
+print("shape", a.shape, "dtype", a.dtype)
+print(a, "and", a * 1.5)
+print(np.arange(4).reshape(2, 2), "tail")
+print("value", np.float32(2.5), np.int16(7))
+print(1, 2.0, "s", True, None)
+print(str(a), str(np.float64(2.0)))
+print(f"{a}")
+print(1.0, 1e16, 1e-5, 0.1 + 0.2, 100.0, 1e22)
