@@ -61,7 +61,7 @@ EXCEPTION_TO_CODE = {
 SHAPE_MESSAGES = ("could not be broadcast", "could not broadcast", "shape",
                   "concatenat", "core dimension", "dimension")
 # ...except these, which diagnostic.rs files under E0600 ("reshape size").
-VALUE_DESPITE_SHAPE = ("cannot reshape",)
+VALUE_DESPITE_SHAPE = ("cannot reshape", "inhomogeneous")
 # Message fragments that turn a plain TypeError into a dtype error E0400.
 DTYPE_MESSAGES = ("boolean", "ufunc", "dtype", "cast")
 

@@ -367,7 +367,7 @@ pub fn reduce(op: ReduceOp, a: &Array, axis: Option<&[i64]>, keepdims: bool, dty
         op,
         ReduceOp::Min | ReduceOp::Max | ReduceOp::ArgMin | ReduceOp::ArgMax | ReduceOp::NanArgMin | ReduceOp::NanArgMax
     );
-    if no_identity && axes.iter().any(|&ax| a.shape[ax] == 0) || no_identity && a.size() == 0 && !axes.is_empty() {
+    if no_identity && axes.iter().any(|&ax| a.shape[ax] == 0) {
         let what = match op {
             ReduceOp::Min => "zero-size array to reduction operation minimum which has no identity".to_string(),
             ReduceOp::Max => "zero-size array to reduction operation maximum which has no identity".to_string(),

@@ -511,6 +511,11 @@ impl Interp {
         if let Some(v) = scope.lookup(name) {
             return Ok(v);
         }
+        // Bare Python builtins (`max(3, 7)`, `round(2.5)`) have Python-flavoured variants.
+        let py = format!("builtins.{name}");
+        if self.registry.functions.contains_key(&py) {
+            return Ok(Value::Builtin(Rc::from(py.as_str())));
+        }
         if let Some(v) = self.builtin_name(name) {
             return Ok(v);
         }

@@ -2,4 +2,4 @@ import numpy as np
 print(np.arange(30) * 12345)
 print(np.linspace(-1, 1, 15))
 print(np.arange(60).reshape(2, 30))
-print(np.array([1e-3] * 12) * np.arange(12))
+print(np.full(12, 1e-3) * np.arange(12))
