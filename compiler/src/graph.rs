@@ -249,13 +249,15 @@ pub fn check_alloc(shape: &[usize], dtype: DType, span: Span) -> Result<(), Diag
         n = n.saturating_mul(d as u128);
     }
     let bytes = n.saturating_mul(dtype.itemsize() as u128);
-    // Refuse anything above 2^46 bytes (64 TiB) outright: it cannot be allocated here.
-    if bytes > (1u128 << 46) {
+    // An array larger than the machine's physical memory cannot be allocated.
+    let limit = hpxl_runtime::memory::memory_limit_bytes();
+    if bytes > limit {
         return Err(Diagnostic::new(
             Code::Alloc,
             format!("array of {} {} needs {}", n, dtype.name(), human_bytes(bytes)),
         )
-        .with_label(span, "this array is too large to allocate"));
+        .with_label(span, "this array is too large to allocate")
+        .with_note(format!("this machine has {} of memory", human_bytes(limit))));
     }
     Ok(())
 }
