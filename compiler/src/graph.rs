@@ -242,25 +242,48 @@ pub fn scalar_node(value: Scalar, span: Span) -> NodeRef {
     constant(NdArray::scalar(value), span)
 }
 
-/// Bytes needed for an array, or an allocation diagnostic when it cannot be represented.
+/// The most bytes one array (or host string/tuple) may take: a fixed 2^40 bytes (1 TiB),
+/// so the same program fails the same way on every machine instead of aborting the
+/// process when the allocator gives up. Anything larger is reported as E0900.
+pub const MAX_ALLOC_BYTES: u128 = 1 << 40;
+
+/// Checks that an array of `shape` and `dtype` fits under `MAX_ALLOC_BYTES`; every path
+/// that allocates an array whose size comes from user values calls this first.
 pub fn check_alloc(shape: &[usize], dtype: DType, span: Span) -> Result<(), Diagnostic> {
     let mut n: u128 = 1;
     for &d in shape {
         n = n.saturating_mul(d as u128);
     }
-    let bytes = n.saturating_mul(dtype.itemsize() as u128);
-    // An array larger than the machine's physical memory cannot be allocated.
-    let limit = hpxl_runtime::memory::memory_limit_bytes();
-    if bytes > limit {
-        return Err(Diagnostic::new(
-            Code::Alloc,
-            format!("array of {} {} needs {}", n, dtype.name(), human_bytes(bytes)),
-        )
-        .with_label(span, "this array is too large to allocate")
-        .with_note(format!("this machine has {} of memory", human_bytes(limit))));
+    check_alloc_items(n, dtype.itemsize() as u128, || format!("array of {} {}", n, dtype.name()), span)
+}
+
+/// Checks that `items` elements of `item_bytes` each fit under `MAX_ALLOC_BYTES`;
+/// `what` names the value in the message ("string of 2199023255552 characters").
+pub fn check_alloc_items(
+    items: u128,
+    item_bytes: u128,
+    what: impl FnOnce() -> String,
+    span: Span,
+) -> Result<(), Diagnostic> {
+    let bytes = items.saturating_mul(item_bytes);
+    if bytes > MAX_ALLOC_BYTES {
+        return Err(Diagnostic::new(Code::Alloc, format!("{} needs {}", what(), human_bytes(bytes)))
+            .with_label(span, "this value is too large to allocate")
+            .with_note(format!("hpxl refuses any single allocation above {}", human_bytes(MAX_ALLOC_BYTES))));
+    }
+    // Below the fixed cap the machine may still be too small, and a failed allocation
+    // aborts the process. Large requests are probed with a fallible reservation first
+    // (never touched, so the probe costs an mmap/munmap when it succeeds).
+    if bytes >= PROBE_ALLOC_BYTES && Vec::<u8>::new().try_reserve_exact(bytes as usize).is_err() {
+        return Err(Diagnostic::new(Code::Alloc, format!("{} needs {}", what(), human_bytes(bytes)))
+            .with_label(span, "this value is too large to allocate")
+            .with_note("the allocation failed: this machine does not have that much memory available"));
     }
     Ok(())
 }
+
+/// Allocations at least this large are probed before the real allocation (see above).
+const PROBE_ALLOC_BYTES: u128 = 1 << 30;
 
 pub fn human_bytes(bytes: u128) -> String {
     let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"];
@@ -330,8 +353,18 @@ pub fn apply_view(x: &NdArray, view: &ViewSpec) -> NdArray {
 
 /// Evaluates one node whose inputs are all realised.
 fn evaluate(n: &Node) -> Result<NdArray, Diagnostic> {
-    let op = n.op.borrow().clone();
-    let out = match &op {
+    // The op is moved out (not cloned) so input reference counts tell whether this node
+    // is an input's only consumer; it is put back if evaluation fails.
+    let op = std::mem::replace(&mut *n.op.borrow_mut(), Op::Eye { k: 0 });
+    let result = evaluate_op(n, &op);
+    if result.is_err() {
+        *n.op.borrow_mut() = op;
+    }
+    result
+}
+
+fn evaluate_op(n: &Node, op: &Op) -> Result<NdArray, Diagnostic> {
+    let out = match op {
         Op::Const(a) => a.clone(),
         Op::Unary { op, loop_dtype, x } => {
             interp::unary(*op, &val(x)?, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e))?
@@ -390,7 +423,20 @@ fn scatter(n: &Node, base: &NodeRef, region: &Region, value: &NodeRef) -> Result
     // The value is realised before the base is touched, so a value that aliases the
     // base (`a[::-1] = a`) reads the old contents ("evaluate the right side, then assign").
     let value = val(value)?;
-    let base_val = val(base)?.to_contiguous();
+    // When this scatter is the old contents' only user, take them over instead of
+    // copying (a loop of in-place updates then reuses one buffer).
+    let base_val = if Rc::strong_count(base) == 1 {
+        match std::mem::replace(&mut *base.op.borrow_mut(), Op::Eye { k: 0 }) {
+            Op::Const(v) => v,
+            other => {
+                *base.op.borrow_mut() = other;
+                val(base)?
+            }
+        }
+    } else {
+        val(base)?
+    };
+    let base_val = base_val.to_contiguous();
     let shape = region.shape().to_vec();
     let value = if value.shape == shape {
         value
@@ -408,12 +454,50 @@ fn scatter(n: &Node, base: &NodeRef, region: &Region, value: &NodeRef) -> Result
     } else {
         base_val.to_data()
     };
-    let positions: Vec<usize> = match region {
-        Region::View(v) => v.positions(),
-        Region::Positions { positions, .. } => positions.to_vec(),
-    };
-    write_positions(&mut data, &positions, &value);
+    match region {
+        Region::View(v) => {
+            // Write row by row through the region's strides.
+            let view = NdArray { data: std::sync::Arc::new(Data::Bool(Vec::new())), shape: v.shape.clone(), strides: v.strides.clone(), offset: v.offset };
+            let mut done = 0;
+            let mut rows: Vec<(usize, isize, usize, usize)> = Vec::new();
+            view.for_each_row(|start, stride, len| {
+                rows.push((start, stride, len, done));
+                done += len;
+            });
+            write_rows(&mut data, &rows, &value);
+        }
+        Region::Positions { positions, .. } => write_positions(&mut data, positions, &value),
+    }
     Ok(NdArray::from_data(data, n.shape.clone()))
+}
+
+/// Copies consecutive runs of `src` into strided rows `(start, stride, len, src_offset)`.
+fn write_rows(dst: &mut Data, rows: &[(usize, isize, usize, usize)], src: &Data) {
+    macro_rules! arm {
+        ($($var:ident),*) => {
+            match (dst, src) {
+                $((Data::$var(d), Data::$var(s)) => {
+                    for &(start, stride, len, from) in rows {
+                        if stride == 1 {
+                            d[start..start + len].copy_from_slice(&s[from..from + len]);
+                        } else {
+                            for i in 0..len {
+                                d[(start as isize + i as isize * stride) as usize] = s[from + i];
+                            }
+                        }
+                    }
+                })*
+                (d, s) => {
+                    for &(start, stride, len, from) in rows {
+                        for i in 0..len {
+                            d.set((start as isize + i as isize * stride) as usize, s.get(from + i));
+                        }
+                    }
+                }
+            }
+        };
+    }
+    arm!(Bool, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64, Float32, Float64);
 }
 
 fn write_positions(dst: &mut Data, positions: &[usize], src: &Data) {

@@ -210,6 +210,38 @@ impl NdArray {
         pos as usize
     }
 
+    /// Calls `f(start, stride, len)` for every innermost row of the view, in row-major
+    /// order (`start` and `stride` index the storage). Zero-size views call nothing.
+    pub fn for_each_row(&self, mut f: impl FnMut(usize, isize, usize)) {
+        let n = self.size();
+        if n == 0 {
+            return;
+        }
+        if self.is_contiguous() {
+            f(self.offset, 1, n);
+            return;
+        }
+        let nd = self.shape.len();
+        let inner = self.shape[nd - 1];
+        let inner_stride = self.strides[nd - 1];
+        let mut idx = vec![0usize; nd - 1];
+        let mut pos = self.offset as isize;
+        for _ in 0..n / inner {
+            f(pos as usize, inner_stride, inner);
+            let mut d = nd - 1;
+            while d > 0 {
+                d -= 1;
+                idx[d] += 1;
+                pos += self.strides[d];
+                if idx[d] < self.shape[d] {
+                    break;
+                }
+                pos -= self.strides[d] * self.shape[d] as isize;
+                idx[d] = 0;
+            }
+        }
+    }
+
     /// Storage indices of all elements in row-major order.
     pub fn storage_indices(&self) -> Vec<usize> {
         let n = self.size();
@@ -259,15 +291,12 @@ impl NdArray {
         if self.is_contiguous() && self.offset == 0 && self.data.len() == self.size() {
             return self.clone();
         }
-        let idx = self.storage_indices();
-        let data = with_data!(&*self.data, v => gather(v, &idx));
-        NdArray::from_data(data, self.shape.clone())
+        NdArray::from_data(self.to_data(), self.shape.clone())
     }
 
     /// Elements in row-major order as a typed Vec (always a copy).
     pub fn to_data(&self) -> Data {
-        let idx = self.storage_indices();
-        with_data!(&*self.data, v => gather(v, &idx))
+        with_data!(&*self.data, v => gather_rows(self, v))
     }
 
     /// The single element of a size-1 array.
@@ -282,11 +311,21 @@ impl NdArray {
     }
 }
 
-fn gather<T: Copy>(v: &[T], idx: &[usize]) -> Data
+fn gather_rows<T: Copy>(a: &NdArray, v: &[T]) -> Data
 where
     Vec<T>: IntoData,
 {
-    idx.iter().map(|&i| v[i]).collect::<Vec<T>>().into_data()
+    let mut out: Vec<T> = Vec::with_capacity(a.size());
+    a.for_each_row(|start, stride, len| {
+        if stride == 1 {
+            out.extend_from_slice(&v[start..start + len]);
+        } else if stride == 0 {
+            out.extend(std::iter::repeat_n(v[start], len));
+        } else {
+            out.extend((0..len as isize).map(|i| v[(start as isize + i * stride) as usize]));
+        }
+    });
+    out.into_data()
 }
 
 /// Wraps a typed Vec into the matching `Data` variant.

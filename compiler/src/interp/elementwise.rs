@@ -99,8 +99,41 @@ fn float_unary<T: Float>(op: UnaryOp, x: &NdArray, out_dtype: DType) -> KResult 
     }
 }
 
+/// `(start, stride, len)` of every innermost row (one per row even when contiguous, so
+/// two arrays of one shape yield matching rows).
+fn inner_rows(x: &NdArray) -> Vec<(usize, isize, usize)> {
+    let mut rows = Vec::new();
+    let inner = x.shape.last().copied().unwrap_or(1).max(1);
+    x.for_each_row(|start, stride, len| {
+        let mut k = 0;
+        while k < len {
+            rows.push(((start as isize + k as isize * stride) as usize, stride, inner.min(len - k)));
+            k += inner;
+        }
+    });
+    rows
+}
+
 /// Applies `f` to `a` and `b` converted to `T`, broadcast to `out_shape`.
 fn map2<T: Ty, O: Ty>(a: &NdArray, b: &NdArray, out_shape: &[usize], out_dtype: DType, f: impl Fn(T, T) -> O) -> KResult {
+    // Strided views of the output's shape (stencils: `u[:-2, 1:-1] + u[2:, 1:-1]`) are
+    // read row by row in place rather than copied first.
+    if a.shape == out_shape && b.shape == out_shape && !(a.is_contiguous() && b.is_contiguous()) {
+        if let (Some(ad), Some(bd)) = (T::slice(&a.data), T::slice(&b.data)) {
+            let (rows_a, rows_b) = (inner_rows(a), inner_rows(b));
+            let mut out: Vec<O> = Vec::with_capacity(a.size());
+            for (&(sa, ia, len), &(sb, ib, _)) in rows_a.iter().zip(&rows_b) {
+                if ia == 1 && ib == 1 {
+                    out.extend(ad[sa..sa + len].iter().zip(&bd[sb..sb + len]).map(|(&x, &y)| f(x, y)));
+                } else {
+                    out.extend((0..len as isize).map(|i| {
+                        f(ad[(sa as isize + i * ia) as usize], bd[(sb as isize + i * ib) as usize])
+                    }));
+                }
+            }
+            return Ok(make(out, out_shape.to_vec(), out_dtype));
+        }
+    }
     let av = to_vec::<T>(a);
     let bv = to_vec::<T>(b);
     let out = zip_broadcast(&av, &a.shape, &bv, &b.shape, out_shape, f);
