@@ -3,7 +3,7 @@
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use hpxl::{Backend, Session};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 #[derive(Parser, Debug)]
 #[command(name = "hpxl", version, about = "A NumPy-flavoured array language and JIT compiler")]
@@ -73,45 +73,26 @@ fn run_text(session: &mut Session, name: &str, text: &str) -> i32 {
     }
 }
 
-/// A basic read-eval-print loop: blocks continue until a blank line; expression values
-/// are echoed with `repr` as Python does.
-fn interactive(session: &mut Session) -> Result<i32> {
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    let mut n = 0;
-    loop {
-        print!(">>> ");
-        std::io::stdout().flush()?;
-        let Some(first) = lines.next() else { break };
-        let mut text = first?;
-        if text.trim_end().ends_with(':') || text.trim_end().ends_with('\\') {
-            loop {
-                print!("... ");
-                std::io::stdout().flush()?;
-                match lines.next() {
-                    Some(l) => {
-                        let l = l?;
-                        if l.trim().is_empty() {
-                            break;
-                        }
-                        text.push('\n');
-                        text.push_str(&l);
-                    }
-                    None => break,
-                }
-            }
-        }
-        text.push('\n');
-        n += 1;
-        match session.run(&format!("<stdin:{n}>"), &text) {
-            Ok(Some(v)) if !matches!(v, hpxl::Value::None) => match session.repr(&v) {
-                Ok(s) => println!("{s}"),
-                Err(d) => eprint!("{}", session.render(&d)),
+/// Plugs a session into the interactive loop of `hpxl-repl`.
+struct SessionEngine<'a>(&'a mut Session);
+
+impl hpxl_repl::Engine for SessionEngine<'_> {
+    fn run_entry(&mut self, name: &str, source: &str) -> Result<Option<String>, String> {
+        match self.0.run(name, source) {
+            Ok(Some(v)) if !matches!(v, hpxl::Value::None) => match self.0.repr(&v) {
+                Ok(s) => Ok(Some(s)),
+                Err(d) => Err(self.0.render(&d)),
             },
-            Ok(_) => {}
-            Err(d) => eprint!("{}", session.render(&d)),
+            Ok(_) => Ok(None),
+            Err(d) => Err(self.0.render(&d)),
         }
     }
-    println!();
+}
+
+/// The interactive loop (blocks continue until a blank line; values are echoed).
+fn interactive(session: &mut Session) -> Result<i32> {
+    let stdin = std::io::stdin();
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    hpxl_repl::run_loop(&mut SessionEngine(session), stdin.lock(), &mut out, &mut err)?;
     Ok(0)
 }
