@@ -144,7 +144,7 @@ impl Interp {
                 if let Value::Range(start, stop, step) = it {
                     let n = arrays::range_len(start, stop, step);
                     for i in 0..n as i64 {
-                        match run(self, Value::Int(start + i * step))? {
+                        match run(self, Value::Int(start.wrapping_add(i.wrapping_mul(step))))? {
                             Some(Flow::Break) => {
                                 broke = true;
                                 break;
@@ -490,7 +490,7 @@ impl Interp {
     pub fn iterate(&mut self, v: &Value, span: Span) -> R<Vec<Value>> {
         Ok(match v {
             Value::Tuple(items) => items.to_vec(),
-            Value::Range(a, b, c) => arrays::range_values(*a, *b, *c).into_iter().map(Value::Int).collect(),
+            Value::Range(a, b, c) => arrays::range_values(*a, *b, *c, span)?,
             Value::Str(s) => s.chars().map(|c| Value::str(&c.to_string())).collect(),
             Value::Dict(items) => items.iter().map(|(k, _)| k.clone()).collect(),
             Value::Array(a) => {
@@ -688,7 +688,16 @@ impl Interp {
                 }
             }
             Value::Range(a, b, c) => {
-                let vals: Vec<Value> = arrays::range_values(*a, *b, *c).into_iter().map(Value::Int).collect();
+                if let Value::Int(i) = idx {
+                    // Index a range without materialising it (`range(2**40)[5]` is fine).
+                    let n = arrays::range_len(*a, *b, *c) as i128;
+                    let j = if *i < 0 { *i as i128 + n } else { *i as i128 };
+                    if j < 0 || j >= n {
+                        return Err(err(Code::Index, span, "range object index out of range"));
+                    }
+                    return Ok(Value::Int((*a as i128 + j * *c as i128) as i64));
+                }
+                let vals = arrays::range_values(*a, *b, *c, span)?;
                 self.get_item(&Value::tuple(vals), idx, span)
             }
             Value::Dict(items) => {
@@ -734,11 +743,11 @@ impl Interp {
                 for a in args {
                     match a {
                         Arg::Positional(x) => {
-                            let v = self.eval(x, scope)?;
+                            let v = self.eval_arg(x, scope)?;
                             call.push(v, x.span);
                         }
                         Arg::Keyword(k, x) => {
-                            let v = self.eval(x, scope)?;
+                            let v = self.eval_arg(x, scope)?;
                             call.kw.push((k.name.clone(), v, x.span));
                         }
                         Arg::Star(x) => {
@@ -837,6 +846,34 @@ impl Interp {
                 Value::Array(arrays::array_from_nested(&Value::tuple(out), None, span)?)
             }
         })
+    }
+
+    /// A call argument. A list display there that is not rectangular
+    /// (`concatenate([a, b])` with arrays of different lengths) is passed as a
+    /// sequence (a tuple), as Python passes the list; a rectangular one is an array.
+    fn eval_arg(&mut self, x: &Expr, scope: &Rc<Scope>) -> R<Value> {
+        let vals = match &x.kind {
+            ExprKind::List(items) => self.eval_display(items, scope)?,
+            ExprKind::ListComp { elt, generators } => {
+                let mut out = Vec::new();
+                let inner = Scope::new(Some(scope.clone()));
+                self.comprehension(elt, generators, 0, &inner, &mut out)?;
+                out
+            }
+            _ => return self.eval(x, scope),
+        };
+        let seq = Value::tuple(vals);
+        match arrays::array_from_nested(&seq, None, x.span) {
+            Ok(a) => Ok(Value::Array(a)),
+            // Ragged nesting, or elements that are not numbers (`", ".join(f"{v}" for v in a)`).
+            Err(e)
+                if (e.code == Code::Value && e.message.starts_with("setting an array element with a sequence"))
+                    || (e.code == Code::Type && e.message.starts_with("cannot make an array element")) =>
+            {
+                Ok(seq)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn eval_display(&mut self, items: &[Expr], scope: &Rc<Scope>) -> R<Vec<Value>> {
@@ -1109,13 +1146,19 @@ impl Interp {
         match (op, a, b) {
             (BinOp::Add, Value::Str(x), Value::Str(y)) => return Ok(Value::str(&format!("{x}{y}"))),
             (BinOp::Mul, Value::Str(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::Str(x)) => {
-                return Ok(Value::str(&x.repeat((*n).max(0) as usize)))
+                let count = (*n).max(0) as u128;
+                let len = x.len() as u128;
+                crate::graph::check_alloc_items(count, len, || format!("string of {} characters", count * len), span)?;
+                return Ok(Value::str(&x.repeat(count as usize)));
             }
             (BinOp::Mod, Value::Str(x), args) => return Ok(Value::str(&display::percent_format(x, args, span)?)),
             (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
                 return Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect()))
             }
             (BinOp::Mul, Value::Tuple(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::Tuple(x)) => {
+                let (count, len) = ((*n).max(0) as u128, x.len() as u128);
+                let item_bytes = std::mem::size_of::<Value>() as u128;
+                crate::graph::check_alloc_items(count, len * item_bytes, || format!("tuple of {} items", count * len), span)?;
                 let mut out = Vec::new();
                 for _ in 0..(*n).max(0) {
                     out.extend(x.iter().cloned());
@@ -1197,25 +1240,10 @@ impl Interp {
                 _ => Err(err(
                     Code::Type,
                     span,
-                    format!("'{}' not supported between instances of '{}' and '{}'", cmp_symbol(op), a.type_name(), b.type_name()),
+                    format!("'{}' not supported between instances of '{}' and '{}'", op.symbol(), a.type_name(), b.type_name()),
                 )),
             },
         }
-    }
-}
-
-fn cmp_symbol(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-        CmpOp::Eq => "==",
-        CmpOp::Ne => "!=",
-        CmpOp::Is => "is",
-        CmpOp::IsNot => "is not",
-        CmpOp::In => "in",
-        CmpOp::NotIn => "not in",
     }
 }
 

@@ -50,33 +50,6 @@ impl ViewSpec {
         }
         true
     }
-
-    /// Flat source positions of every element of the view, in row-major order.
-    pub fn positions(&self) -> Vec<usize> {
-        let n = shape_size(&self.shape);
-        let mut out = Vec::with_capacity(n);
-        if n == 0 {
-            return out;
-        }
-        let nd = self.shape.len();
-        let mut idx = vec![0usize; nd];
-        let mut pos = self.offset as isize;
-        for _ in 0..n {
-            out.push(pos as usize);
-            let mut d = nd;
-            while d > 0 {
-                d -= 1;
-                idx[d] += 1;
-                pos += self.strides[d];
-                if idx[d] < self.shape[d] {
-                    break;
-                }
-                pos -= self.strides[d] * self.shape[d] as isize;
-                idx[d] = 0;
-            }
-        }
-        out
-    }
 }
 
 /// Where a scatter writes: a strided region or explicit flat positions (advanced indexing).
@@ -223,6 +196,12 @@ impl Drop for Node {
 
 /// Builds a node; chains past `MAX_PENDING_DEPTH` are realised at once.
 pub fn node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> Result<NodeRef, Diagnostic> {
+    // Every node but a view allocates its result when evaluated, so this is the one place
+    // that keeps any array the graph can build (reduction outputs of empty inputs,
+    // broadcasts, concatenations) under the allocation limit.
+    if !matches!(op, Op::View { .. }) {
+        check_alloc(&shape, dtype, span)?;
+    }
     let depth = op_inputs(&op).iter().map(|n| n.depth.get()).max().map_or(0, |d| d + 1);
     let n = Rc::new(Node { op: RefCell::new(op), dtype, shape, span, depth: std::cell::Cell::new(depth) });
     if depth > MAX_PENDING_DEPTH {

@@ -242,38 +242,6 @@ impl NdArray {
         }
     }
 
-    /// Storage indices of all elements in row-major order.
-    pub fn storage_indices(&self) -> Vec<usize> {
-        let n = self.size();
-        let mut out = Vec::with_capacity(n);
-        if n == 0 {
-            return out;
-        }
-        if self.is_contiguous() {
-            out.extend(self.offset..self.offset + n);
-            return out;
-        }
-        let nd = self.shape.len();
-        let mut idx = vec![0usize; nd];
-        let mut pos = self.offset as isize;
-        for _ in 0..n {
-            out.push(pos as usize);
-            // Increment the multi-index, adjusting `pos` incrementally.
-            let mut d = nd;
-            while d > 0 {
-                d -= 1;
-                idx[d] += 1;
-                pos += self.strides[d];
-                if idx[d] < self.shape[d] {
-                    break;
-                }
-                pos -= self.strides[d] * self.shape[d] as isize;
-                idx[d] = 0;
-            }
-        }
-        out
-    }
-
     /// Element at a flat row-major position of the view.
     pub fn get_flat(&self, flat: usize) -> Scalar {
         let mut rem = flat;
