@@ -41,14 +41,7 @@ impl ViewSpec {
     }
 
     pub fn is_c_contiguous(&self) -> bool {
-        let mut expected: isize = 1;
-        for i in (0..self.shape.len()).rev() {
-            if self.shape[i] != 1 && self.strides[i] != expected {
-                return false;
-            }
-            expected *= self.shape[i] as isize;
-        }
-        true
+        hpxl_runtime::array::is_c_contiguous(&self.shape, &self.strides)
     }
 }
 

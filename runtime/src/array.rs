@@ -157,6 +157,18 @@ pub fn contiguous_strides(shape: &[usize]) -> Vec<isize> {
     strides
 }
 
+/// Whether `strides` walk `shape` densely in row-major order (size-1 axes ignored).
+pub fn is_c_contiguous(shape: &[usize], strides: &[isize]) -> bool {
+    let mut expected: isize = 1;
+    for i in (0..shape.len()).rev() {
+        if shape[i] != 1 && strides[i] != expected {
+            return false;
+        }
+        expected *= shape[i] as isize;
+    }
+    true
+}
+
 pub fn shape_size(shape: &[usize]) -> usize {
     shape.iter().product()
 }
@@ -191,14 +203,7 @@ impl NdArray {
 
     /// True when the view walks its storage densely in row-major order from `offset`.
     pub fn is_contiguous(&self) -> bool {
-        let mut expected: isize = 1;
-        for i in (0..self.shape.len()).rev() {
-            if self.shape[i] != 1 && self.strides[i] != expected {
-                return false;
-            }
-            expected *= self.shape[i] as isize;
-        }
-        true
+        is_c_contiguous(&self.shape, &self.strides)
     }
 
     /// Storage index of the element at a multi-index.
