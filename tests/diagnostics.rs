@@ -55,3 +55,10 @@ fn allocation_errors_name_the_size() {
 fn errors_inside_functions_point_into_the_function() {
     check("def f(x):\n    return x + ones(4)\n\ny = f(ones(3))\n", "E0300", 2, &["(3,) (4,)"]);
 }
+
+#[test]
+fn later_milestones_are_reported_as_not_supported_yet() {
+    check("a = arange(3)\nb = sort(a)\n", "E0950", 2, &["`sort` is not supported yet"]);
+    check("import numpy as np\nx = np.random.rand(3)\n", "E0950", 2, &["`random.rand` is not supported yet"]);
+    check("m = np.linalg.inv(eye(2))\n", "E0950", 1, &["`linalg.inv` is not supported yet"]);
+}

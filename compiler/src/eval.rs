@@ -519,6 +519,9 @@ impl Interp {
         if let Some(v) = self.builtin_name(name) {
             return Ok(v);
         }
+        if let Some(d) = known_gap(name, span) {
+            return Err(d);
+        }
         let mut candidates: Vec<String> = scope.names();
         candidates.extend(self.registry.functions.keys().filter(|k| !k.contains('.')).cloned());
         candidates.extend(self.registry.constants.keys().cloned());
@@ -550,7 +553,6 @@ impl Interp {
             "numpy" => match name {
                 "linalg" => Some(Value::Module(Rc::from("numpy.linalg"))),
                 "random" => Some(Value::Module(Rc::from("numpy.random"))),
-                "int" | "float" | "bool" | "object" if false => None,
                 _ => self.builtin_name(name),
             },
             "numpy.linalg" | "numpy.random" | "time" | "math" => {
@@ -564,6 +566,13 @@ impl Interp {
             }
             _ => None,
         };
+        if found.is_none() {
+            let short = module.trim_start_matches("numpy.").trim_start_matches("numpy");
+            let qualified = if short.is_empty() { name.to_string() } else { format!("{short}.{name}") };
+            if let Some(d) = known_gap(&qualified, span) {
+                return Err(d);
+            }
+        }
         found.ok_or_else(|| {
             let short = module.trim_start_matches("numpy.");
             let prefix = format!("{short}.");
@@ -1263,6 +1272,25 @@ pub fn binop(op: BinOp) -> Option<BinaryOp> {
         BinOp::BitXor => BinaryOp::BitXor,
         BinOp::BitOr => BinaryOp::BitOr,
         BinOp::MatMul => return None,
+    })
+}
+
+/// Standard-library names of LANGUAGE.md §6 that later milestones implement: using one
+/// is a plain "not supported yet" error rather than an unknown name.
+const KNOWN_GAPS: &[&str] = &[
+    "sort", "argsort", "median", "percentile", "quantile", "mad", "unique", "nanmedian", "nanpercentile",
+    "nanquantile", "rolling_sum", "rolling_mean", "rolling_var", "rolling_std", "rolling_min", "rolling_max",
+    "rolling_median", "rolling_mad", "dot", "outer", "inner", "vdot", "tensordot", "einsum", "linalg", "linalg.norm",
+    "linalg.solve", "linalg.inv", "linalg.det", "random", "random.seed", "random.rand", "random.randn",
+    "random.uniform", "random.normal", "random.randint", "random.default_rng", "load", "save", "loadtxt",
+    "savetxt", "genfromtxt", "rank", "nranks", "barrier", "allreduce", "broadcast", "gather", "scatter",
+    "to_device", "devices", "device",
+];
+
+fn known_gap(name: &str, span: Span) -> Option<hpxl_grammar::Diagnostic> {
+    KNOWN_GAPS.contains(&name).then(|| {
+        err(Code::Unsupported, span, format!("`{name}` is not supported yet"))
+            .with_note("order statistics, rolling windows, linear algebra, random numbers, file I/O, MPI and GPU functions arrive in later releases")
     })
 }
 
