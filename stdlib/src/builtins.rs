@@ -26,6 +26,9 @@ pub fn register(r: &mut Registry) {
     f.insert("enumerate".into(), enumerate);
     f.insert("zip".into(), zip);
     f.insert("isinstance".into(), isinstance);
+    f.insert("hex".into(), hex_fn);
+    f.insert("oct".into(), oct_fn);
+    f.insert("bin".into(), bin_fn);
     f.insert("builtins.min".into(), py_min);
     f.insert("builtins.max".into(), py_max);
     f.insert("builtins.round".into(), py_round);
@@ -177,6 +180,38 @@ fn int(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         },
         other => return Err(err(Code::Type, call.span, format!("int() argument must be a string or a number, not '{}'", other.type_name()))),
     })
+}
+
+/// `hex(i)`, `oct(i)`, `bin(i)`: Python's base-prefixed text of an integer.
+fn int_in_base(call: &mut CallArgs, name: &str, prefix: &str, radix: u32) -> R<Value> {
+    let s = call.bind(&["x"])?;
+    let i = match to_python(&opt(&s, 0), call.span) {
+        Ok(Value::Int(i)) => i,
+        Ok(Value::Bool(b)) => b as i64,
+        Ok(other) => {
+            return Err(err(Code::Type, call.span, format!("'{}' object cannot be interpreted as an integer", other.type_name())))
+        }
+        Err(_) => return Err(err(Code::Type, call.span, format!("{name}() argument must be an integer"))),
+    };
+    let mag = i.unsigned_abs();
+    let digits = match radix {
+        16 => format!("{mag:x}"),
+        8 => format!("{mag:o}"),
+        _ => format!("{mag:b}"),
+    };
+    Ok(Value::Str(format!("{}{prefix}{digits}", if i < 0 { "-" } else { "" }).into()))
+}
+
+fn hex_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    int_in_base(call, "hex", "0x", 16)
+}
+
+fn oct_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    int_in_base(call, "oct", "0o", 8)
+}
+
+fn bin_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    int_in_base(call, "bin", "0b", 2)
 }
 
 fn float(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
@@ -351,6 +386,14 @@ fn py_round(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
                 }
                 Some(d) => interp.to_index(&d.clone(), call.span)?,
             };
+            // Past 1100 digits (more than any f64 has) rounding changes nothing; past -400
+            // every finite float rounds to zero. Clamping keeps the formatting below in range.
+            if digits > 1100 || !f.is_finite() {
+                return Ok(Value::Float(f));
+            }
+            if digits < -400 {
+                return Ok(Value::Float(f * 0.0));
+            }
             // Python rounds the exact decimal value; formatting with the precision does that.
             if digits >= 0 {
                 let text = format!("{:.*}", digits as usize, f);
@@ -361,6 +404,15 @@ fn py_round(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         }
         Some(Value::Int(i)) if call.pos.len() == 1 => Ok(Value::Int(*i)),
         Some(Value::Bool(b)) if call.pos.len() == 1 => Ok(Value::Int(*b as i64)),
+        // `round(np.float64(2.5))` without ndigits is a Python int in NumPy 2.
+        Some(Value::Array(a)) if a.is_scalar && call.pos.len() == 1 && call.kw.is_empty() => {
+            match to_python(&Value::Array(a.clone()), call.span)? {
+                Value::Float(f) if !f.is_finite() => Err(err(Code::Value, call.span, "cannot convert float to integer")),
+                Value::Float(f) => Ok(Value::Int(round_half_even(f) as i64)),
+                Value::Bool(b) => Ok(Value::Int(b as i64)),
+                other => Ok(other),
+            }
+        }
         _ => {
             let f = *interp.registry.functions.get("round").ok_or_else(|| err(Code::Internal, call.span, "round missing"))?;
             f(interp, call)
@@ -613,6 +665,7 @@ fn str_just(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         return Ok(Value::str(&s));
     }
     let pad = w - n;
+    hpxl_compiler::graph::check_alloc_items(w as u128, 1, || format!("string of {w} characters"), call.span)?;
     Ok(Value::str(&match call.name.as_str() {
         "ljust" => format!("{s}{}", " ".repeat(pad)),
         "rjust" => format!("{}{s}", " ".repeat(pad)),

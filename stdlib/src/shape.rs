@@ -35,6 +35,7 @@ pub fn register(r: &mut Registry) {
     r.functions.insert("repeat".into(), repeat);
     r.methods.insert("repeat".into(), repeat);
     r.functions.insert("atleast_1d".into(), atleast_1d);
+    r.functions.insert("meshgrid".into(), meshgrid);
     r.functions.insert("atleast_2d".into(), atleast_2d);
     r.methods.insert("astype".into(), astype_method);
     r.methods.insert("fill".into(), fill);
@@ -383,6 +384,15 @@ fn tile(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     }
     let mut reps_full = vec![1usize; nd - reps.len()];
     reps_full.extend(reps);
+    let out_shape: Vec<usize> = cur.shape.iter().zip(&reps_full).map(|(&d, &r)| d.saturating_mul(r)).collect();
+    graph::check_alloc(&out_shape, cur.dtype, call.span)?;
+    if out_shape.contains(&0) {
+        // Empty result: build it directly rather than concatenating up to 2^63 empty copies.
+        let empty = hpxl_runtime::NdArray::from_data(hpxl_runtime::Data::zeros(cur.dtype, 0), out_shape);
+        let mut out = Array::from_node(graph::constant(empty, call.span));
+        out.is_scalar = false;
+        return Ok(Value::Array(out));
+    }
     for (ax, &r) in reps_full.iter().enumerate() {
         if r != 1 {
             let copies = vec![cur.clone(); r];
@@ -392,6 +402,43 @@ fn tile(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let mut out = astype(&cur, cur.dtype, call.span)?;
     out.is_scalar = false;
     Ok(Value::Array(out))
+}
+
+/// `meshgrid(*xi, indexing="xy", sparse=False, copy=True)`: coordinate arrays, as NumPy
+/// (with `"xy"` the first two output axes are swapped; `sparse=True` keeps size-1 axes).
+fn meshgrid(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    let mut indexing = "xy".to_string();
+    let mut sparse = false;
+    for (k, v, span) in &call.kw {
+        match (k.as_str(), v) {
+            ("indexing", Value::Str(t)) if &**t == "xy" || &**t == "ij" => indexing = t.to_string(),
+            ("indexing", _) => return Err(err(Code::Value, *span, "Valid values for `indexing` are 'xy' and 'ij'.")),
+            ("sparse", v) => sparse = matches!(v, Value::Bool(true)) || matches!(v, Value::Int(i) if *i != 0),
+            ("copy", _) => {}
+            _ => return Err(err(Code::Type, *span, format!("meshgrid() got an unexpected keyword argument '{k}'"))),
+        }
+    }
+    let xs: Vec<Array> = call.pos.iter().map(|v| to_array(v, call.span)).collect::<R<_>>()?;
+    let n = xs.len();
+    let mut out_shape: Vec<usize> = xs.iter().map(|a| a.size()).collect();
+    if indexing == "xy" && n > 1 {
+        out_shape.swap(0, 1);
+    }
+    let mut outs = Vec::with_capacity(n);
+    for (i, x) in xs.iter().enumerate() {
+        let axis = if indexing == "xy" && n > 1 && i < 2 { 1 - i } else { i };
+        let mut shape = vec![1usize; n];
+        shape[axis] = x.size();
+        let flat = arrays::reshape_to(x, vec![x.size()], call.span)?;
+        let mut g = arrays::reshape_to(&flat, shape, call.span)?;
+        if !sparse {
+            g = arrays::broadcast_to(&g, &out_shape, call.span)?;
+        }
+        let mut c = astype(&g, g.dtype, call.span)?;
+        c.is_scalar = false;
+        outs.push(Value::Array(c));
+    }
+    Ok(Value::tuple(outs))
 }
 
 fn repeat(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
