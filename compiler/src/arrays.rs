@@ -63,6 +63,7 @@ pub fn to_array(v: &Value, span: Span) -> R<Array> {
         Value::Tuple(_) => array_from_nested(v, None, span),
         Value::Range(start, stop, step) => {
             let n = range_len(*start, *stop, *step);
+            graph::check_alloc(&[n], DType::Int64, span)?;
             let node = graph::node(
                 Op::Iota { start: Scalar::Int64(*start), step: Scalar::Int64(*step) },
                 DType::Int64,
@@ -188,7 +189,7 @@ fn collect_nested(
             Ok(())
         }
         Value::Range(a, b, c) => {
-            let items: Vec<Value> = range_values(*a, *b, *c).into_iter().map(Value::Int).collect();
+            let items = range_values(*a, *b, *c, span)?;
             collect_nested(&Value::tuple(items), depth, path_shape, shape, leaves, span)
         }
         leaf => {
@@ -199,9 +200,14 @@ fn collect_nested(
     }
 }
 
-pub fn range_values(start: i64, stop: i64, step: i64) -> Vec<i64> {
+/// The values of `range(start, stop, step)` as Python ints, refused with E0900 when the
+/// tuple would be too large to allocate.
+pub fn range_values(start: i64, stop: i64, step: i64, span: Span) -> R<Vec<Value>> {
     let n = range_len(start, stop, step);
-    (0..n as i64).map(|i| start + i * step).collect()
+    let item_bytes = std::mem::size_of::<Value>() as u128;
+    graph::check_alloc_items(n as u128, item_bytes, || format!("tuple of {n} range values"), span)?;
+    // Every value lies between start and stop, so wrapping arithmetic is exact.
+    Ok((0..n as i64).map(|i| Value::Int(start.wrapping_add(i.wrapping_mul(step)))).collect())
 }
 
 fn check_leaf_shape(path: &[usize], shape: &mut Option<Vec<usize>>, span: Span) -> R<()> {
@@ -354,6 +360,14 @@ pub fn normalize_axes(axis: Option<&[i64]>, ndim: usize, span: Span) -> R<Vec<us
 pub fn reduce(op: ReduceOp, a: &Array, axis: Option<&[i64]>, keepdims: bool, dtype: Option<DType>, span: Span) -> R<Value> {
     let (mut loop_dtype, mut out_dtype) = types::reduce_loop(op, a.dtype).map_err(|e| type_err(e, span))?;
     if let Some(d) = dtype {
+        let moments = matches!(
+            op,
+            ReduceOp::Mean | ReduceOp::NanMean | ReduceOp::Var { .. } | ReduceOp::Std { .. } | ReduceOp::NanVar { .. } | ReduceOp::NanStd { .. }
+        );
+        if moments && !d.is_float() {
+            return Err(err(Code::Unsupported, span, format!("{}() with dtype={} is not supported yet", op.name(), d.name()))
+                .with_help("use a float dtype, or cast the result with astype()"));
+        }
         loop_dtype = d;
         out_dtype = d;
     }

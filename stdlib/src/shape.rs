@@ -457,6 +457,13 @@ fn repeat(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         Value::Int(_) => return Err(err(Code::Value, call.span, "repeats may not contain negative values.")),
         other => {
             let ra = to_array(&other, call.arg_span(1))?;
+            if ra.dtype.is_float() {
+                return Err(err(
+                    Code::Type,
+                    call.arg_span(1),
+                    format!("Cannot cast array data from dtype('{}') to dtype('int64') according to the rule 'safe'", ra.dtype.name()),
+                ));
+            }
             let v = ra.realize(call.span)?;
             let vals: Vec<i64> = (0..v.size()).map(|i| v.get_flat(i).as_i64()).collect();
             if vals.iter().any(|&x| x < 0) {
@@ -478,7 +485,7 @@ fn repeat(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     // Gather positions relative to the source's base.
     let spec = src.view_spec();
     let mut shape = spec.shape.clone();
-    shape[axis] = reps.iter().sum();
+    shape[axis] = reps.iter().fold(0usize, |acc, &r| acc.saturating_add(r));
     graph::check_alloc(&shape, src.dtype, call.span)?;
     let mut positions = Vec::with_capacity(shape.iter().product());
     let outer: usize = spec.shape[..axis].iter().product();
