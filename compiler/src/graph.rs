@@ -241,7 +241,10 @@ pub fn check_alloc_items(
     if bytes > MAX_ALLOC_BYTES {
         return Err(Diagnostic::new(Code::Alloc, format!("{} needs {}", what(), human_bytes(bytes)))
             .with_label(span, "this value is too large to allocate")
-            .with_note(format!("hpxl refuses any single allocation above {}", human_bytes(MAX_ALLOC_BYTES))));
+            .with_note(format!(
+                "hpxl refuses any single allocation above 2^40 bytes ({:.1} TB)",
+                MAX_ALLOC_BYTES as f64 / 1e12
+            )));
     }
     // Below the fixed cap the machine may still be too small, and a failed allocation
     // aborts the process. Large requests are probed with a fallible reservation first

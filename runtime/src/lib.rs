@@ -4,7 +4,6 @@
 pub mod array;
 pub mod cast;
 pub mod dtype;
-pub mod memory;
 pub mod format;
 pub mod scalar;
 

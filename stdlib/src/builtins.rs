@@ -386,12 +386,13 @@ fn py_round(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
                 }
                 Some(d) => interp.to_index(&d.clone(), call.span)?,
             };
-            // Past 1100 digits (more than any f64 has) rounding changes nothing; past -400
-            // every finite float rounds to zero. Clamping keeps the formatting below in range.
+            // Past 1100 digits (more than any f64 has) rounding changes nothing; below -308
+            // (10^308 is the largest power of ten) every finite float rounds to zero.
+            // Clamping keeps the formatting and the power below in range.
             if digits > 1100 || !f.is_finite() {
                 return Ok(Value::Float(f));
             }
-            if digits < -400 {
+            if digits < -308 {
                 return Ok(Value::Float(f * 0.0));
             }
             // Python rounds the exact decimal value; formatting with the precision does that.

@@ -459,7 +459,7 @@ fn repeat(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
             let ra = to_array(&other, call.arg_span(1))?;
             if ra.dtype.is_float() {
                 return Err(err(
-                    Code::Type,
+                    Code::DType,
                     call.arg_span(1),
                     format!("Cannot cast array data from dtype('{}') to dtype('int64') according to the rule 'safe'", ra.dtype.name()),
                 ));
