@@ -21,7 +21,12 @@ fn unknown_names_suggest_the_closest() {
 #[test]
 fn unknown_attributes_and_keywords_suggest_the_closest() {
     check("a = arange(3)\nprint(a.sume())\n", "E0101", 2, &["has no attribute 'sume'", "did you mean `sum`?"]);
-    check("a = arange(3)\nprint(sum(a, axs=0))\n", "E0200", 2, &["unexpected keyword argument 'axs'", "did you mean `axis`?"]);
+    check(
+        "a = arange(3)\nprint(sum(a, axs=0))\n",
+        "E0200",
+        2,
+        &["unexpected keyword argument 'axs'", "did you mean `axis`?"],
+    );
     check("print(np.linalg.nrm)\n", "E0101", 1, &["no attribute 'nrm'"]);
     check("esle = 1\nif esle:\n    pass\nesle:\n    pass\n", "E0001", 4, &["did you mean `else`?"]);
 }
@@ -35,15 +40,30 @@ fn shape_errors_show_both_shapes_at_the_statement() {
 
 #[test]
 fn dtype_and_index_errors() {
-    check("a = arange(3)\na += 1.5\n", "E0400", 2, &["Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64')"]);
+    check(
+        "a = arange(3)\na += 1.5\n",
+        "E0400",
+        2,
+        &["Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64')"],
+    );
     check("a = arange(3, dtype=int8) + 1000\n", "E0400", 1, &["Python integer 1000 out of bounds for int8"]);
     check("a = arange(3)\nprint(a[5])\n", "E0500", 2, &["index 5 is out of bounds for axis 0 with size 3"]);
-    check("a = ones((2, 2))\nprint(a.sum(axis=2))\n", "E0500", 2, &["axis 2 is out of bounds for array of dimension 2"]);
+    check(
+        "a = ones((2, 2))\nprint(a.sum(axis=2))\n",
+        "E0500",
+        2,
+        &["axis 2 is out of bounds for array of dimension 2"],
+    );
 }
 
 #[test]
 fn truth_value_of_arrays_is_ambiguous() {
-    check("a = arange(3)\nif a > 0:\n    pass\n", "E0600", 2, &["truth value of an array with more than one element is ambiguous", "any() or all()"]);
+    check(
+        "a = arange(3)\nif a > 0:\n    pass\n",
+        "E0600",
+        2,
+        &["truth value of an array with more than one element is ambiguous", "any() or all()"],
+    );
 }
 
 #[test]

@@ -64,7 +64,12 @@ fn every_code_has_a_section_and_every_example_fails_with_it() {
 
     for code in Code::all() {
         if !sections.iter().any(|s| s.code == code.as_str()) {
-            problems.push(format!("{}: no `## {}: {}` section in docs/errors.md", code.as_str(), code.as_str(), code.title()));
+            problems.push(format!(
+                "{}: no `## {}: {}` section in docs/errors.md",
+                code.as_str(),
+                code.as_str(),
+                code.title()
+            ));
         }
     }
 

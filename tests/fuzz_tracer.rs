@@ -28,13 +28,85 @@ const BIG_NUMBERS: &[&str] = &["0", "-1", "3", "1e308", "2**40", "-2**63", "2**6
 const SMALL_NUMBERS: &[&str] = &["0", "-1", "2"];
 /// Builtin names swapped in for identifiers.
 const BUILTIN_NAMES: &[&str] = &[
-    "zeros", "ones", "arange", "linspace", "array", "full", "eye", "empty", "sum", "max", "min", "mean", "std",
-    "print", "len", "range", "reshape", "where", "concatenate", "stack", "abs", "sqrt", "exp", "log", "cumsum",
-    "diff", "dot", "matmul", "transpose", "argmax", "argmin", "sort", "float64", "float32", "int8", "int32",
-    "int64", "uint8", "uint64", "bool", "None", "True", "False", "newaxis", "inf", "nan", "pi", "shape",
-    "dtype", "T", "astype", "any", "all", "round", "int", "float", "str", "tuple", "list", "isnan", "clip",
-    "maximum", "minimum", "broadcast_to", "squeeze", "expand_dims", "flatten", "ravel", "copy", "realize",
-    "zeros_like", "ones_like", "count_nonzero", "nonzero", "outer", "prod", "var", "ndim", "size",
+    "zeros",
+    "ones",
+    "arange",
+    "linspace",
+    "array",
+    "full",
+    "eye",
+    "empty",
+    "sum",
+    "max",
+    "min",
+    "mean",
+    "std",
+    "print",
+    "len",
+    "range",
+    "reshape",
+    "where",
+    "concatenate",
+    "stack",
+    "abs",
+    "sqrt",
+    "exp",
+    "log",
+    "cumsum",
+    "diff",
+    "dot",
+    "matmul",
+    "transpose",
+    "argmax",
+    "argmin",
+    "sort",
+    "float64",
+    "float32",
+    "int8",
+    "int32",
+    "int64",
+    "uint8",
+    "uint64",
+    "bool",
+    "None",
+    "True",
+    "False",
+    "newaxis",
+    "inf",
+    "nan",
+    "pi",
+    "shape",
+    "dtype",
+    "T",
+    "astype",
+    "any",
+    "all",
+    "round",
+    "int",
+    "float",
+    "str",
+    "tuple",
+    "list",
+    "isnan",
+    "clip",
+    "maximum",
+    "minimum",
+    "broadcast_to",
+    "squeeze",
+    "expand_dims",
+    "flatten",
+    "ravel",
+    "copy",
+    "realize",
+    "zeros_like",
+    "ones_like",
+    "count_nonzero",
+    "nonzero",
+    "outer",
+    "prod",
+    "var",
+    "ndim",
+    "size",
 ];
 /// Bytes inserted at random positions.
 const INSERT_BYTES: &[u8] = b"()[]{}:,.=+-*/%@<>!~&|^#'\"\n\t 0123456789abexT_";
@@ -135,7 +207,8 @@ fn line_at(src: &str, pos: usize) -> &str {
 /// arrays, and never on lines that drive a loop.
 fn big_numbers_ok(src: &str, line: &str) -> bool {
     const LOOPY: &[&str] = &["for ", "while", "def ", "lambda", "range"];
-    const ALLOCATING: &[&str] = &["zeros", "ones", "full", "empty", "arange", "linspace", "eye", "reshape", "tile", "repeat"];
+    const ALLOCATING: &[&str] =
+        &["zeros", "ones", "full", "empty", "arange", "linspace", "eye", "reshape", "tile", "repeat"];
     if LOOPY.iter().any(|w| line.contains(w)) {
         return false;
     }
@@ -195,7 +268,8 @@ fn mutate_once(src: &str, rng: &mut XorShift) -> String {
                 return src.to_string();
             }
             let (s, e) = *rng.pick(&spans);
-            let repl = if big_numbers_ok(src, line_at(src, s)) { rng.pick(BIG_NUMBERS) } else { rng.pick(SMALL_NUMBERS) };
+            let repl =
+                if big_numbers_ok(src, line_at(src, s)) { rng.pick(BIG_NUMBERS) } else { rng.pick(SMALL_NUMBERS) };
             format!("{}{repl}{}", &src[..s], &src[e..])
         }
         7 => {

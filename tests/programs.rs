@@ -55,7 +55,8 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
     let source = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let expected = if path.extension().is_some_and(|e| e == "py") || name.starts_with("examples/") {
         let exp_path = path.with_extension("expected");
-        let text = std::fs::read_to_string(&exp_path).map_err(|e| format!("cannot read {}: {e}", exp_path.display()))?;
+        let text =
+            std::fs::read_to_string(&exp_path).map_err(|e| format!("cannot read {}: {e}", exp_path.display()))?;
         parse_expected_file(&text)
     } else {
         parse_header(&source).ok_or("golden file lacks an `# expect-stdout:` header")?
@@ -74,7 +75,9 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
     match (&expected.error, &outcome.error) {
         (None, None) => {}
         (None, Some(_)) => problems.push(format!("unexpected error:\n{}", outcome.rendered)),
-        (Some((code, line)), None) => problems.push(format!("expected error {code} at line {line}, but the program succeeded")),
+        (Some((code, line)), None) => {
+            problems.push(format!("expected error {code} at line {line}, but the program succeeded"))
+        }
         (Some((code, line)), Some(d)) => {
             if d.code.as_str() != code || outcome.error_line != Some(*line) {
                 problems.push(format!(
@@ -100,8 +103,10 @@ fn parse_expected_file(text: &str) -> Expectation {
     if let Some(pos) = text.rfind("#! error ") {
         if text[pos..].lines().count() == 1 && (pos == 0 || text.as_bytes()[pos - 1] == b'\n') {
             let trailer: Vec<&str> = text[pos..].split_whitespace().collect();
-            let line = trailer.iter().position(|w| *w == "line").and_then(|i| trailer.get(i + 1)).and_then(|s| s.parse().ok());
-            let code = trailer.iter().position(|w| *w == "code").and_then(|i| trailer.get(i + 1)).map(|s| s.to_string());
+            let line =
+                trailer.iter().position(|w| *w == "line").and_then(|i| trailer.get(i + 1)).and_then(|s| s.parse().ok());
+            let code =
+                trailer.iter().position(|w| *w == "code").and_then(|i| trailer.get(i + 1)).map(|s| s.to_string());
             if let (Some(line), Some(code)) = (line, code) {
                 error = Some((code, line));
                 stdout = text[..pos].to_string();

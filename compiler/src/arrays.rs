@@ -72,11 +72,7 @@ pub fn to_array(v: &Value, span: Span) -> R<Array> {
             )?;
             Ok(Array::from_node(node))
         }
-        other => Err(err(
-            Code::Type,
-            span,
-            format!("expected an array, number or tuple, got {}", other.type_name()),
-        )),
+        other => Err(err(Code::Type, span, format!("expected an array, number or tuple, got {}", other.type_name()))),
     }
 }
 
@@ -128,12 +124,18 @@ pub fn array_from_nested(v: &Value, dtype: Option<DType>, span: Span) -> R<Array
             }
             other => {
                 let s = python_scalar(other).ok_or_else(|| {
-                    err(Code::Type, span, format!("cannot make an array element from a value of type {}", other.type_name()))
+                    err(
+                        Code::Type,
+                        span,
+                        format!("cannot make an array element from a value of type {}", other.type_name()),
+                    )
                 })?;
-                if any_array || leaf_shape.is_some() {
-                    if leaf_shape.as_ref().map_or(false, |s| !s.is_empty()) {
-                        return Err(err(Code::Value, span, "setting an array element with a sequence: the nesting is ragged"));
-                    }
+                if (any_array || leaf_shape.is_some()) && leaf_shape.as_ref().is_some_and(|s| !s.is_empty()) {
+                    return Err(err(
+                        Code::Value,
+                        span,
+                        "setting an array element with a sequence: the nesting is ragged",
+                    ));
                 }
                 leaf_shape.get_or_insert_with(Vec::new);
                 // Python scalars inside array() are converted by value, like np.array([1, 2.5]).
@@ -308,11 +310,7 @@ pub fn unary(op: UnaryOp, x: &Value, span: Span) -> R<Value> {
         Value::Array(a) => a.clone(),
         Value::Bool(_) | Value::Int(_) | Value::Float(_) => to_array(&x, span)?,
         other => {
-            return Err(err(
-                Code::Type,
-                span,
-                format!("bad operand type for {}: '{}'", op.name(), other.type_name()),
-            ))
+            return Err(err(Code::Type, span, format!("bad operand type for {}: '{}'", op.name(), other.type_name())))
         }
     };
     let (loop_dtype, out_dtype) = types::unary_loop(op, arr.dtype).map_err(|e| type_err(e, span))?;
@@ -357,22 +355,38 @@ pub fn normalize_axes(axis: Option<&[i64]>, ndim: usize, span: Span) -> R<Vec<us
 
 /// A reduction; `axis` None reduces everything.
 /// `dtype` overrides the accumulation and result dtype (NumPy's `dtype=` argument).
-pub fn reduce(op: ReduceOp, a: &Array, axis: Option<&[i64]>, keepdims: bool, dtype: Option<DType>, span: Span) -> R<Value> {
+pub fn reduce(
+    op: ReduceOp,
+    a: &Array,
+    axis: Option<&[i64]>,
+    keepdims: bool,
+    dtype: Option<DType>,
+    span: Span,
+) -> R<Value> {
     let (mut loop_dtype, mut out_dtype) = types::reduce_loop(op, a.dtype).map_err(|e| type_err(e, span))?;
     if let Some(d) = dtype {
         let moments = matches!(
             op,
-            ReduceOp::Mean | ReduceOp::NanMean | ReduceOp::Var { .. } | ReduceOp::Std { .. } | ReduceOp::NanVar { .. } | ReduceOp::NanStd { .. }
+            ReduceOp::Mean
+                | ReduceOp::NanMean
+                | ReduceOp::Var { .. }
+                | ReduceOp::Std { .. }
+                | ReduceOp::NanVar { .. }
+                | ReduceOp::NanStd { .. }
         );
         if moments && !d.is_float() {
-            return Err(err(Code::Unsupported, span, format!("{}() with dtype={} is not supported yet", op.name(), d.name()))
-                .with_help("use a float dtype, or cast the result with astype()"));
+            return Err(err(
+                Code::Unsupported,
+                span,
+                format!("{}() with dtype={} is not supported yet", op.name(), d.name()),
+            )
+            .with_help("use a float dtype, or cast the result with astype()"));
         }
         loop_dtype = d;
         out_dtype = d;
     }
     let is_arg = matches!(op, ReduceOp::ArgMin | ReduceOp::ArgMax | ReduceOp::NanArgMin | ReduceOp::NanArgMax);
-    if is_arg && axis.map_or(false, |ax| ax.len() != 1) {
+    if is_arg && axis.is_some_and(|ax| ax.len() != 1) {
         return Err(err(Code::Type, span, format!("{}: axis must be an integer or None", op.name())));
     }
     let axes = normalize_axes(axis, a.ndim(), span)?;
@@ -399,12 +413,7 @@ pub fn reduce(op: ReduceOp, a: &Array, axis: Option<&[i64]>, keepdims: bool, dty
             shape.push(d);
         }
     }
-    let node = graph::node(
-        Op::Reduce { op, loop_dtype, x: a.node(span)?, axes, keepdims },
-        out_dtype,
-        shape,
-        span,
-    )?;
+    let node = graph::node(Op::Reduce { op, loop_dtype, x: a.node(span)?, axes, keepdims }, out_dtype, shape, span)?;
     Ok(wrap(node))
 }
 
@@ -454,7 +463,7 @@ pub fn resolve_shape(size: usize, requested: &[i64], span: Span) -> R<Vec<usize>
         }
     };
     if let Some(i) = unknown {
-        if known == 0 || size % known != 0 {
+        if known == 0 || !size.is_multiple_of(known) {
             return Err(err(Code::Value, span, format!("cannot reshape array of size {size} into shape {}", text())));
         }
         out[i] = size / known;
@@ -664,18 +673,16 @@ pub fn inplace(op: BinaryOp, target: &Array, value: &Value, span: Span) -> R<()>
             ),
         ));
     }
-    if r.shape != target.shape {
-        if !broadcasts_into(&r.shape, &target.shape) {
-            return Err(err(
-                Code::Shape,
-                span,
-                format!(
-                    "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
-                    shape_str(&target.shape),
-                    shape_str(&r.shape)
-                ),
-            ));
-        }
+    if r.shape != target.shape && !broadcasts_into(&r.shape, &target.shape) {
+        return Err(err(
+            Code::Shape,
+            span,
+            format!(
+                "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+                shape_str(&target.shape),
+                shape_str(&r.shape)
+            ),
+        ));
     }
     assign(target, Region::View(target.view_spec()), &result, span)
 }
@@ -691,8 +698,10 @@ fn ufunc_short_name(op: BinaryOp) -> &'static str {
 pub fn select(cond: &Value, a: &Value, b: &Value, span: Span) -> R<Value> {
     let c = to_array(cond, span)?;
     let c = if c.dtype == DType::Bool { c } else { astype(&c, DType::Bool, span)? };
-    let oa = operand(&coerce_arraylike(a, span)?).ok_or_else(|| err(Code::Type, span, "where: x must be array-like"))?;
-    let ob = operand(&coerce_arraylike(b, span)?).ok_or_else(|| err(Code::Type, span, "where: y must be array-like"))?;
+    let oa =
+        operand(&coerce_arraylike(a, span)?).ok_or_else(|| err(Code::Type, span, "where: x must be array-like"))?;
+    let ob =
+        operand(&coerce_arraylike(b, span)?).ok_or_else(|| err(Code::Type, span, "where: y must be array-like"))?;
     let dtype = types::result_type(&[oa, ob]).map_err(|e| type_err(e, span))?;
     let aa = to_array(a, span)?;
     let bb = to_array(b, span)?;

@@ -36,8 +36,7 @@ impl CallArgs {
     /// per parameter, in order.
     pub fn bind(&self, params: &[&str]) -> R<Vec<Option<Value>>> {
         let mut slots: Vec<Option<Value>> = vec![None; params.len()];
-        let names: Vec<&str> =
-            params.iter().map(|p| p.trim_start_matches('*').trim_end_matches('=')).collect();
+        let names: Vec<&str> = params.iter().map(|p| p.trim_start_matches('*').trim_end_matches('=')).collect();
         let mut pi = 0;
         let mut star_seen = false;
         for (i, p) in params.iter().enumerate() {
@@ -61,19 +60,30 @@ impl CallArgs {
             return Err(err(
                 Code::Type,
                 self.arg_span(pi),
-                format!("{}() takes at most {} positional argument{} but {} were given", self.name, max, if max == 1 { "" } else { "s" }, self.pos.len()),
+                format!(
+                    "{}() takes at most {} positional argument{} but {} were given",
+                    self.name,
+                    max,
+                    if max == 1 { "" } else { "s" },
+                    self.pos.len()
+                ),
             ));
         }
         for (k, v, span) in &self.kw {
             match (0..params.len()).find(|&i| names[i] == k && !params[i].starts_with('*')) {
                 Some(i) => {
                     if slots[i].is_some() {
-                        return Err(err(Code::Type, *span, format!("{}() got multiple values for argument '{}'", self.name, k)));
+                        return Err(err(
+                            Code::Type,
+                            *span,
+                            format!("{}() got multiple values for argument '{}'", self.name, k),
+                        ));
                     }
                     slots[i] = Some(v.clone());
                 }
                 None => {
-                    let mut d = err(Code::Type, *span, format!("{}() got an unexpected keyword argument '{}'", self.name, k));
+                    let mut d =
+                        err(Code::Type, *span, format!("{}() got an unexpected keyword argument '{}'", self.name, k));
                     if let Some(s) = did_you_mean(k, names.iter().copied()) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }

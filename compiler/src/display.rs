@@ -28,7 +28,13 @@ pub fn str_of(v: &Value, span: Span) -> R<String> {
 pub fn repr_of(v: &Value, span: Span) -> R<String> {
     Ok(match v {
         Value::None => "None".into(),
-        Value::Bool(b) => if *b { "True".into() } else { "False".into() },
+        Value::Bool(b) => {
+            if *b {
+                "True".into()
+            } else {
+                "False".into()
+            }
+        }
         Value::Int(i) => i.to_string(),
         Value::Float(f) => fmt::python_float_repr(*f),
         Value::Str(s) => python_str_repr(s),

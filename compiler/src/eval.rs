@@ -32,8 +32,8 @@ const MAX_CALL_DEPTH: usize = 1000;
 
 /// Keywords offered in "did you mean" hints for unknown names.
 const KEYWORDS: &[&str] = &[
-    "def", "return", "if", "elif", "else", "while", "for", "in", "not", "and", "or", "is", "None", "True",
-    "False", "break", "continue", "pass", "assert", "import", "from", "as", "lambda", "with",
+    "def", "return", "if", "elif", "else", "while", "for", "in", "not", "and", "or", "is", "None", "True", "False",
+    "break", "continue", "pass", "assert", "import", "from", "as", "lambda", "with",
 ];
 
 enum Flow {
@@ -56,7 +56,14 @@ pub struct Interp {
 
 impl Interp {
     pub fn new(registry: Registry, out: Box<dyn Write>) -> Interp {
-        Interp { sources: SourceMap::new(), globals: Scope::new(None), registry: Rc::new(registry), out, depth: 0, policies: Vec::new() }
+        Interp {
+            sources: SourceMap::new(),
+            globals: Scope::new(None),
+            registry: Rc::new(registry),
+            out,
+            depth: 0,
+            policies: Vec::new(),
+        }
     }
 
     /// Parses and runs one source text in the global scope.
@@ -117,19 +124,17 @@ impl Interp {
                     return self.exec_block(orelse, scope);
                 }
             }
-            StmtKind::While { cond, body, orelse } => {
-                loop {
-                    let c = self.eval(cond, scope)?;
-                    if !self.truth(&c, cond.span)? {
-                        return self.exec_block(orelse, scope);
-                    }
-                    match self.exec_block(body, scope)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
-                    }
+            StmtKind::While { cond, body, orelse } => loop {
+                let c = self.eval(cond, scope)?;
+                if !self.truth(&c, cond.span)? {
+                    return self.exec_block(orelse, scope);
                 }
-            }
+                match self.exec_block(body, scope)? {
+                    Flow::Break => break,
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    Flow::Normal | Flow::Continue => {}
+                }
+            },
             StmtKind::For { target, iter, body, orelse } => {
                 let it = self.eval(iter, scope)?;
                 let mut broke = false;
@@ -200,7 +205,11 @@ impl Interp {
                 for item in items {
                     let path: Vec<&str> = item.module.iter().map(|i| i.name.as_str()).collect();
                     let module = module_name(&path).ok_or_else(|| {
-                        err(Code::Unsupported, item.span, format!("module '{}' is not available in hpxl", path.join(".")))
+                        err(
+                            Code::Unsupported,
+                            item.span,
+                            format!("module '{}' is not available in hpxl", path.join(".")),
+                        )
                     })?;
                     match &item.alias {
                         Some(alias) => self.bind(&alias.name, Value::Module(Rc::from(module)), scope),
@@ -263,7 +272,11 @@ impl Interp {
                     match &t.kind {
                         ExprKind::Name(id) => {
                             if scope.vars.borrow_mut().remove(&id.name).is_none() {
-                                return Err(err(Code::UnknownName, t.span, format!("name '{}' is not defined", id.name)));
+                                return Err(err(
+                                    Code::UnknownName,
+                                    t.span,
+                                    format!("name '{}' is not defined", id.name),
+                                ));
                             }
                         }
                         _ => return Err(err(Code::Unsupported, t.span, "only names can be deleted")),
@@ -346,7 +359,11 @@ impl Interp {
                             return Err(err(
                                 Code::Value,
                                 target.span,
-                                format!("not enough values to unpack (expected at least {}, got {})", items.len() - 1, values.len()),
+                                format!(
+                                    "not enough values to unpack (expected at least {}, got {})",
+                                    items.len() - 1,
+                                    values.len()
+                                ),
                             ));
                         }
                         for (t, val) in items[..si].iter().zip(values.iter()) {
@@ -371,7 +388,9 @@ impl Interp {
             ExprKind::Attribute { attr, .. } => {
                 Err(err(Code::UnknownAttr, target.span, format!("cannot assign to attribute '{}'", attr.name)))
             }
-            ExprKind::Starred(_) => Err(err(Code::Syntax, target.span, "starred assignment target must be in a list or tuple")),
+            ExprKind::Starred(_) => {
+                Err(err(Code::Syntax, target.span, "starred assignment target must be in a list or tuple"))
+            }
             _ => Err(err(Code::Syntax, target.span, "cannot assign to expression")),
         }
     }
@@ -383,11 +402,9 @@ impl Interp {
                 let sel = index::select(&a.view_spec(), &items, span)?;
                 arrays::assign(a, sel.region(), v, span)
             }
-            other => Err(err(
-                Code::Type,
-                span,
-                format!("'{}' object does not support item assignment", other.type_name()),
-            )),
+            other => {
+                Err(err(Code::Type, span, format!("'{}' object does not support item assignment", other.type_name())))
+            }
         }
     }
 
@@ -478,7 +495,8 @@ impl Interp {
                     } else {
                         "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()"
                     };
-                    return Err(err(Code::Value, span, msg).with_help("use any() or all() to reduce the array to one truth value"));
+                    return Err(err(Code::Value, span, msg)
+                        .with_help("use any() or all() to reduce the array to one truth value"));
                 }
                 a.scalar_value(span)?.as_bool()
             }
@@ -656,7 +674,8 @@ impl Interp {
                     index::Selection::Positions { positions, shape } => {
                         crate::graph::check_alloc(&shape, a.dtype, span)?;
                         let base = a.base.borrow().node.clone();
-                        let node = crate::graph::node(crate::graph::Op::Gather { x: base, positions }, a.dtype, shape, span)?;
+                        let node =
+                            crate::graph::node(crate::graph::Op::Gather { x: base, positions }, a.dtype, shape, span)?;
                         let mut out = Array::from_node(node);
                         out.is_scalar = false;
                         Ok(Value::Array(out))
@@ -683,7 +702,9 @@ impl Interp {
                 match idx {
                     Value::Slice(lo, hi, st) => {
                         let (start, step, count) = index::slice_indices(*lo, *hi, *st, chars.len(), span)?;
-                        Ok(Value::str(&(0..count as i64).map(|i| chars[(start + i * step) as usize]).collect::<String>()))
+                        Ok(Value::str(
+                            &(0..count as i64).map(|i| chars[(start + i * step) as usize]).collect::<String>(),
+                        ))
                     }
                     other => {
                         let i = self.to_index(other, span)?;
@@ -999,9 +1020,11 @@ impl Interp {
                 return Ok(Value::Method(Box::new(v.clone()), Rc::from(key.as_str())));
             }
         }
-        let mut d = err(Code::UnknownAttr, name_span, format!("'{}' object has no attribute '{}'", v.type_name(), name));
+        let mut d =
+            err(Code::UnknownAttr, name_span, format!("'{}' object has no attribute '{}'", v.type_name(), name));
         if matches!(v, Value::Array(_)) {
-            let mut candidates: Vec<&str> = self.registry.methods.keys().filter(|k| !k.contains('.')).map(|s| s.as_str()).collect();
+            let mut candidates: Vec<&str> =
+                self.registry.methods.keys().filter(|k| !k.contains('.')).map(|s| s.as_str()).collect();
             candidates.extend(["shape", "ndim", "size", "dtype", "T"]);
             if let Some(s) = did_you_mean(name, candidates) {
                 d = d.with_help(format!("did you mean `{s}`?"));
@@ -1067,7 +1090,11 @@ impl Interp {
             return Err(err(
                 Code::Type,
                 call.span,
-                format!("{fname}() takes {n_params} positional argument{} but {} were given", if n_params == 1 { "" } else { "s" }, call.pos.len()),
+                format!(
+                    "{fname}() takes {n_params} positional argument{} but {} were given",
+                    if n_params == 1 { "" } else { "s" },
+                    call.pos.len()
+                ),
             ));
         }
         let mut kwargs = Vec::new();
@@ -1107,7 +1134,11 @@ impl Interp {
         }
         for (i, p) in def.kwonly.iter().enumerate() {
             let v = kwonly[i].clone().ok_or_else(|| {
-                err(Code::Type, call.span, format!("{fname}() missing required keyword-only argument: '{}'", p.name.name))
+                err(
+                    Code::Type,
+                    call.span,
+                    format!("{fname}() missing required keyword-only argument: '{}'", p.name.name),
+                )
             })?;
             scope.vars.borrow_mut().insert(p.name.name.clone(), v);
         }
@@ -1167,7 +1198,12 @@ impl Interp {
             (BinOp::Mul, Value::Tuple(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::Tuple(x)) => {
                 let (count, len) = ((*n).max(0) as u128, x.len() as u128);
                 let item_bytes = std::mem::size_of::<Value>() as u128;
-                crate::graph::check_alloc_items(count, len * item_bytes, || format!("tuple of {} items", count * len), span)?;
+                crate::graph::check_alloc_items(
+                    count,
+                    len * item_bytes,
+                    || format!("tuple of {} items", count * len),
+                    span,
+                )?;
                 let mut out = Vec::new();
                 for _ in 0..(*n).max(0) {
                     out.extend(x.iter().cloned());
@@ -1232,7 +1268,9 @@ impl Interp {
         if a.is_python_scalar() && b.is_python_scalar() {
             return crate::pyscalar::compare(bop, a, b);
         }
-        let arraylike = |v: &Value| matches!(v, Value::Array(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Tuple(_));
+        let arraylike = |v: &Value| {
+            matches!(v, Value::Array(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Tuple(_))
+        };
         if arraylike(a) && arraylike(b) && (matches!(a, Value::Array(_)) || matches!(b, Value::Array(_))) {
             return arrays::binary(bop, a, b, span);
         }
@@ -1249,7 +1287,12 @@ impl Interp {
                 _ => Err(err(
                     Code::Type,
                     span,
-                    format!("'{}' not supported between instances of '{}' and '{}'", op.symbol(), a.type_name(), b.type_name()),
+                    format!(
+                        "'{}' not supported between instances of '{}' and '{}'",
+                        op.symbol(),
+                        a.type_name(),
+                        b.type_name()
+                    ),
                 )),
             },
         }
@@ -1278,13 +1321,58 @@ pub fn binop(op: BinOp) -> Option<BinaryOp> {
 /// Standard-library names of LANGUAGE.md §6 that later milestones implement: using one
 /// is a plain "not supported yet" error rather than an unknown name.
 const KNOWN_GAPS: &[&str] = &[
-    "sort", "argsort", "median", "percentile", "quantile", "mad", "unique", "nanmedian", "nanpercentile",
-    "nanquantile", "rolling_sum", "rolling_mean", "rolling_var", "rolling_std", "rolling_min", "rolling_max",
-    "rolling_median", "rolling_mad", "dot", "outer", "inner", "vdot", "tensordot", "einsum", "linalg", "linalg.norm",
-    "linalg.solve", "linalg.inv", "linalg.det", "random", "random.seed", "random.rand", "random.randn",
-    "random.uniform", "random.normal", "random.randint", "random.default_rng", "load", "save", "loadtxt",
-    "savetxt", "genfromtxt", "rank", "nranks", "barrier", "allreduce", "broadcast", "gather", "scatter",
-    "to_device", "devices", "device",
+    "sort",
+    "argsort",
+    "median",
+    "percentile",
+    "quantile",
+    "mad",
+    "unique",
+    "nanmedian",
+    "nanpercentile",
+    "nanquantile",
+    "rolling_sum",
+    "rolling_mean",
+    "rolling_var",
+    "rolling_std",
+    "rolling_min",
+    "rolling_max",
+    "rolling_median",
+    "rolling_mad",
+    "dot",
+    "outer",
+    "inner",
+    "vdot",
+    "tensordot",
+    "einsum",
+    "linalg",
+    "linalg.norm",
+    "linalg.solve",
+    "linalg.inv",
+    "linalg.det",
+    "random",
+    "random.seed",
+    "random.rand",
+    "random.randn",
+    "random.uniform",
+    "random.normal",
+    "random.randint",
+    "random.default_rng",
+    "load",
+    "save",
+    "loadtxt",
+    "savetxt",
+    "genfromtxt",
+    "rank",
+    "nranks",
+    "barrier",
+    "allreduce",
+    "broadcast",
+    "gather",
+    "scatter",
+    "to_device",
+    "devices",
+    "device",
 ];
 
 fn known_gap(name: &str, span: Span) -> Option<hpxl_grammar::Diagnostic> {
@@ -1323,7 +1411,9 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::None, Value::None) => true,
         (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::Tuple(x), Value::Tuple(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| values_equal(p, q)),
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| values_equal(p, q))
+        }
         (Value::DType(x), Value::DType(y)) => x == y,
         (Value::DType(x), Value::Str(s)) | (Value::Str(s), Value::DType(x)) => DType::from_name(s) == Some(*x),
         (Value::DType(x), Value::Builtin(s)) | (Value::Builtin(s), Value::DType(x)) => {

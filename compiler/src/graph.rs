@@ -12,7 +12,7 @@
 use crate::interp;
 use crate::ops::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
 use hpxl_grammar::{Code, Diagnostic, Span};
-use hpxl_runtime::{shape_size, Data, DType, NdArray, Scalar};
+use hpxl_runtime::{shape_size, DType, Data, NdArray, Scalar};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -50,7 +50,10 @@ impl ViewSpec {
 pub enum Region {
     View(ViewSpec),
     /// Flat row-major positions with the shape of the indexing result.
-    Positions { positions: Rc<Vec<usize>>, shape: Vec<usize> },
+    Positions {
+        positions: Rc<Vec<usize>>,
+        shape: Vec<usize>,
+    },
 }
 
 impl Region {
@@ -66,32 +69,87 @@ impl Region {
 pub enum Op {
     /// A realised value (contiguous or not).
     Const(NdArray),
-    Unary { op: UnaryOp, loop_dtype: DType, x: NodeRef },
-    Binary { op: BinaryOp, loop_dtype: DType, a: NodeRef, b: NodeRef },
+    Unary {
+        op: UnaryOp,
+        loop_dtype: DType,
+        x: NodeRef,
+    },
+    Binary {
+        op: BinaryOp,
+        loop_dtype: DType,
+        a: NodeRef,
+        b: NodeRef,
+    },
     /// Conversion to the node's dtype (NumPy `astype`).
-    Cast { x: NodeRef },
-    Reduce { op: ReduceOp, loop_dtype: DType, x: NodeRef, axes: Vec<usize>, keepdims: bool },
-    Scan { op: ScanOp, x: NodeRef, axis: usize },
-    Select { cond: NodeRef, a: NodeRef, b: NodeRef },
-    MatMul { a: NodeRef, b: NodeRef },
+    Cast {
+        x: NodeRef,
+    },
+    Reduce {
+        op: ReduceOp,
+        loop_dtype: DType,
+        x: NodeRef,
+        axes: Vec<usize>,
+        keepdims: bool,
+    },
+    Scan {
+        op: ScanOp,
+        x: NodeRef,
+        axis: usize,
+    },
+    Select {
+        cond: NodeRef,
+        a: NodeRef,
+        b: NodeRef,
+    },
+    MatMul {
+        a: NodeRef,
+        b: NodeRef,
+    },
     /// A strided view of `x`'s value (no copy when `x` realises contiguously).
-    View { x: NodeRef, view: ViewSpec },
+    View {
+        x: NodeRef,
+        view: ViewSpec,
+    },
     /// Broadcast of `x` to the node's shape (zero strides).
-    Broadcast { x: NodeRef },
+    Broadcast {
+        x: NodeRef,
+    },
     /// Row-major reinterpretation of `x`'s elements with the node's shape (copies if needed).
-    Reshape { x: NodeRef },
+    Reshape {
+        x: NodeRef,
+    },
     /// Elements of `x` at flat row-major positions, with the node's shape.
-    Gather { x: NodeRef, positions: Rc<Vec<usize>> },
+    Gather {
+        x: NodeRef,
+        positions: Rc<Vec<usize>>,
+    },
     /// A copy of `base` with `value` (broadcast to the region's shape, cast to the base
     /// dtype) written into `region`.
-    Scatter { base: NodeRef, region: Region, value: NodeRef },
-    Concat { xs: Vec<NodeRef>, axis: usize },
+    Scatter {
+        base: NodeRef,
+        region: Region,
+        value: NodeRef,
+    },
+    Concat {
+        xs: Vec<NodeRef>,
+        axis: usize,
+    },
     /// `arange`-style generator: `start + i * step` computed in f64 or i64 then cast.
-    Iota { start: Scalar, step: Scalar },
+    Iota {
+        start: Scalar,
+        step: Scalar,
+    },
     /// `linspace` generator.
-    Linspace { start: f64, stop: f64, num: usize, endpoint: bool },
+    Linspace {
+        start: f64,
+        stop: f64,
+        num: usize,
+        endpoint: bool,
+    },
     /// Identity-like matrix with ones on diagonal `k`.
-    Eye { k: i64 },
+    Eye {
+        k: i64,
+    },
 }
 
 pub struct Node {
@@ -418,7 +476,8 @@ fn scatter(n: &Node, base: &NodeRef, region: &Region, value: &NodeRef) -> Result
     } else {
         interp::broadcast_to(&value, &shape).ok_or_else(|| internal("interp", "scatter value does not broadcast"))?
     };
-    let value = if value.dtype() == n.dtype { value.to_data() } else { hpxl_runtime::cast_data(&value.to_data(), n.dtype) };
+    let value =
+        if value.dtype() == n.dtype { value.to_data() } else { hpxl_runtime::cast_data(&value.to_data(), n.dtype) };
     let offset = base_val.offset;
     let whole = base_val.data.len() == shape_size(&n.shape) && offset == 0;
     let mut data: Data = if whole {
@@ -432,7 +491,12 @@ fn scatter(n: &Node, base: &NodeRef, region: &Region, value: &NodeRef) -> Result
     match region {
         Region::View(v) => {
             // Write row by row through the region's strides.
-            let view = NdArray { data: std::sync::Arc::new(Data::Bool(Vec::new())), shape: v.shape.clone(), strides: v.strides.clone(), offset: v.offset };
+            let view = NdArray {
+                data: std::sync::Arc::new(Data::Bool(Vec::new())),
+                shape: v.shape.clone(),
+                strides: v.strides.clone(),
+                offset: v.offset,
+            };
             let mut done = 0;
             let mut rows: Vec<(usize, isize, usize, usize)> = Vec::new();
             view.for_each_row(|start, stride, len| {

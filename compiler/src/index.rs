@@ -40,7 +40,13 @@ impl Selection {
 }
 
 /// Python's `slice.indices(len)` plus the resulting length.
-pub fn slice_indices(lo: Option<i64>, hi: Option<i64>, step: Option<i64>, len: usize, span: Span) -> R<(i64, i64, usize)> {
+pub fn slice_indices(
+    lo: Option<i64>,
+    hi: Option<i64>,
+    step: Option<i64>,
+    len: usize,
+    span: Span,
+) -> R<(i64, i64, usize)> {
     let step = step.unwrap_or(1);
     if step == 0 {
         return Err(err(Code::Value, span, "slice step cannot be zero"));
@@ -57,7 +63,11 @@ pub fn slice_indices(lo: Option<i64>, hi: Option<i64>, step: Option<i64>, len: u
     let start = clamp(lo, if step < 0 { upper } else { lower });
     let stop = clamp(hi, if step < 0 { lower } else { upper });
     let count = if step > 0 {
-        if stop > start { ((stop - start + step - 1) / step) as usize } else { 0 }
+        if stop > start {
+            ((stop - start + step - 1) / step) as usize
+        } else {
+            0
+        }
     } else if start > stop {
         ((start - stop - step - 1) / (-step)) as usize
     } else {
@@ -257,7 +267,7 @@ fn advanced_select(spec: &ViewSpec, items: &[IndexItem], span: Span) -> R<Select
     let adv_positions: Vec<usize> =
         pieces.iter().enumerate().filter(|(_, p)| matches!(p, Piece::Adv { .. })).map(|(i, _)| i).collect();
     let adjacent = adv_positions.windows(2).all(|w| w[1] == w[0] + 1);
-    let insert_at = if adjacent { pieces[..adv_positions[0]].iter().count() } else { 0 };
+    let insert_at = if adjacent { pieces[..adv_positions[0]].len() } else { 0 };
     let basics: Vec<(usize, isize)> = pieces
         .iter()
         .filter_map(|p| match p {
@@ -327,9 +337,7 @@ fn dim_offsets(dims: &[(usize, isize)]) -> Vec<isize> {
 fn broadcast_strides(shape: &[usize], target: &[usize]) -> Vec<usize> {
     let own = hpxl_runtime::contiguous_strides(shape);
     let off = target.len() - shape.len();
-    (0..target.len())
-        .map(|d| if d < off || shape[d - off] == 1 { 0 } else { own[d - off] as usize })
-        .collect()
+    (0..target.len()).map(|d| if d < off || shape[d - off] == 1 { 0 } else { own[d - off] as usize }).collect()
 }
 
 /// Converts an evaluated subscript value into index items; arrays are realised.

@@ -96,9 +96,9 @@ impl UnaryOp {
     pub const ALL: [UnaryOp; 39] = {
         use UnaryOp::*;
         [
-            Neg, Pos, Invert, LogicalNot, Abs, Sign, Sqrt, Cbrt, Square, Reciprocal, Exp, Exp2, Expm1, Log,
-            Log2, Log10, Log1p, Sin, Cos, Tan, Arcsin, Arccos, Arctan, Sinh, Cosh, Tanh, Arcsinh, Arccosh,
-            Arctanh, Deg2Rad, Rad2Deg, Floor, Ceil, Trunc, Rint, IsNan, IsInf, IsFinite, Signbit,
+            Neg, Pos, Invert, LogicalNot, Abs, Sign, Sqrt, Cbrt, Square, Reciprocal, Exp, Exp2, Expm1, Log, Log2,
+            Log10, Log1p, Sin, Cos, Tan, Arcsin, Arccos, Arctan, Sinh, Cosh, Tanh, Arcsinh, Arccosh, Arctanh, Deg2Rad,
+            Rad2Deg, Floor, Ceil, Trunc, Rint, IsNan, IsInf, IsFinite, Signbit,
         ]
     };
 }
@@ -186,8 +186,8 @@ impl BinaryOp {
     pub const ALL: [BinaryOp; 29] = {
         use BinaryOp::*;
         [
-            Add, Sub, Mul, Div, FloorDiv, Mod, Pow, BitAnd, BitOr, BitXor, LShift, RShift, Lt, Le, Gt, Ge, Eq,
-            Ne, LogicalAnd, LogicalOr, LogicalXor, Minimum, Maximum, Fmin, Fmax, Arctan2, Hypot, Copysign, Fmod,
+            Add, Sub, Mul, Div, FloorDiv, Mod, Pow, BitAnd, BitOr, BitXor, LShift, RShift, Lt, Le, Gt, Ge, Eq, Ne,
+            LogicalAnd, LogicalOr, LogicalXor, Minimum, Maximum, Fmin, Fmax, Arctan2, Hypot, Copysign, Fmod,
         ]
     };
 }
@@ -206,15 +206,23 @@ pub enum ReduceOp {
     CountNonzero,
     Mean,
     /// Variance with `ddof` (degrees of freedom subtracted from the count).
-    Var { ddof: u32 },
-    Std { ddof: u32 },
+    Var {
+        ddof: u32,
+    },
+    Std {
+        ddof: u32,
+    },
     NanSum,
     NanProd,
     NanMin,
     NanMax,
     NanMean,
-    NanVar { ddof: u32 },
-    NanStd { ddof: u32 },
+    NanVar {
+        ddof: u32,
+    },
+    NanStd {
+        ddof: u32,
+    },
     NanArgMin,
     NanArgMax,
 }

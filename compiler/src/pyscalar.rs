@@ -89,17 +89,28 @@ pub fn binary(op: BinOp, a: &Value, b: &Value, span: Span) -> R<Value> {
                         return Err(err(Code::Value, span, "negative shift count"));
                     }
                     if y >= 64 {
-                        if x == 0 { Some(0) } else { None }
+                        if x == 0 {
+                            Some(0)
+                        } else {
+                            None
+                        }
                     } else {
-                        let r = x.checked_shl(y as u32).filter(|r| r >> y == x);
-                        r
+                        x.checked_shl(y as u32).filter(|r| r >> y == x)
                     }
                 }
                 BinOp::RShift => {
                     if y < 0 {
                         return Err(err(Code::Value, span, "negative shift count"));
                     }
-                    Some(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y })
+                    Some(if y >= 64 {
+                        if x < 0 {
+                            -1
+                        } else {
+                            0
+                        }
+                    } else {
+                        x >> y
+                    })
                 }
                 BinOp::BitAnd => {
                     if both_bool {
@@ -176,7 +187,12 @@ pub fn binary(op: BinOp, a: &Value, b: &Value, span: Span) -> R<Value> {
                     return Err(err(
                         Code::Type,
                         span,
-                        format!("unsupported operand type(s) for {}: '{}' and '{}'", op.symbol(), a.type_name(), b.type_name()),
+                        format!(
+                            "unsupported operand type(s) for {}: '{}' and '{}'",
+                            op.symbol(),
+                            a.type_name(),
+                            b.type_name()
+                        ),
                     ))
                 }
             };

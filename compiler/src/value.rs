@@ -79,7 +79,9 @@ impl Array {
         let base = self.base.borrow().node.clone();
         match &self.view {
             None => Ok(base),
-            Some(v) => graph::node(graph::Op::View { x: base, view: (**v).clone() }, self.dtype, self.shape.clone(), span),
+            Some(v) => {
+                graph::node(graph::Op::View { x: base, view: (**v).clone() }, self.dtype, self.shape.clone(), span)
+            }
         }
     }
 

@@ -61,11 +61,7 @@ fn parse_array(toks: &[&str]) -> NdArray {
 }
 
 fn transpose(x: NdArray) -> NdArray {
-    NdArray {
-        shape: x.shape.iter().rev().copied().collect(),
-        strides: x.strides.iter().rev().copied().collect(),
-        ..x
-    }
+    NdArray { shape: x.shape.iter().rev().copied().collect(), strides: x.strides.iter().rev().copied().collect(), ..x }
 }
 
 fn parse_cases() -> Vec<Case> {

@@ -12,12 +12,7 @@ use proptest::prelude::*;
 
 const TABLE: &str = include_str!("data/type_tables.txt");
 
-const SCANS: [ScanOp; 4] = [
-    ScanOp::CumSum,
-    ScanOp::CumProd,
-    ScanOp::NanCumSum,
-    ScanOp::NanCumProd,
-];
+const SCANS: [ScanOp; 4] = [ScanOp::CumSum, ScanOp::CumProd, ScanOp::NanCumSum, ScanOp::NanCumProd];
 
 const REDUCES: [ReduceOp; 21] = [
     ReduceOp::Sum,
@@ -82,13 +77,7 @@ fn lines() -> &'static [Line] {
                 } else {
                     Expected::Tokens(tail.split(' ').collect())
                 };
-                Some(Line {
-                    number: idx + 1,
-                    text,
-                    command,
-                    args,
-                    expected,
-                })
+                Some(Line { number: idx + 1, text, command, args, expected })
             })
             .collect()
     })
@@ -103,35 +92,22 @@ fn operand(token: &str) -> Result<Operand, String> {
         "py_bool" => Operand::PyBool,
         "py_float" => Operand::PyFloat,
         _ => match token.strip_prefix("py_int:") {
-            Some(value) => Operand::PyInt(
-                value
-                    .parse()
-                    .map_err(|e| format!("bad int {value:?}: {e}"))?,
-            ),
+            Some(value) => Operand::PyInt(value.parse().map_err(|e| format!("bad int {value:?}: {e}"))?),
             None => Operand::Array(dtype(token)?),
         },
     })
 }
 
 fn unary_op(name: &str) -> Result<UnaryOp, String> {
-    UnaryOp::ALL
-        .into_iter()
-        .find(|op| op.name() == name)
-        .ok_or_else(|| format!("unknown unary ufunc {name}"))
+    UnaryOp::ALL.into_iter().find(|op| op.name() == name).ok_or_else(|| format!("unknown unary ufunc {name}"))
 }
 
 fn binary_op(name: &str) -> Result<BinaryOp, String> {
-    BinaryOp::ALL
-        .into_iter()
-        .find(|op| op.name() == name)
-        .ok_or_else(|| format!("unknown binary ufunc {name}"))
+    BinaryOp::ALL.into_iter().find(|op| op.name() == name).ok_or_else(|| format!("unknown binary ufunc {name}"))
 }
 
 fn arg(line: &Line, idx: usize) -> Result<&'static str, String> {
-    line.args
-        .get(idx)
-        .copied()
-        .ok_or_else(|| format!("missing argument {idx}"))
+    line.args.get(idx).copied().ok_or_else(|| format!("missing argument {idx}"))
 }
 
 fn tokens(line: &Line) -> Result<&[&'static str], String> {
@@ -144,11 +120,7 @@ fn tokens(line: &Line) -> Result<&[&'static str], String> {
 /// Compare a computed answer (rendered as the table renders it) with the expectation.
 fn compare(line: &Line, got: Result<Vec<DType>, types::TypeError>) -> Result<(), String> {
     let got_text = match &got {
-        Ok(dtypes) => dtypes
-            .iter()
-            .map(|d| d.name())
-            .collect::<Vec<_>>()
-            .join(" "),
+        Ok(dtypes) => dtypes.iter().map(|d| d.name()).collect::<Vec<_>>().join(" "),
         Err(e) => format!("! {}", e.message),
     };
     let want_text = match &line.expected {
@@ -201,42 +173,24 @@ fn check_line(line: &Line) -> Result<(), String> {
             }
         }
         "result_type" => {
-            let ops = line
-                .args
-                .iter()
-                .map(|t| operand(t))
-                .collect::<Result<Vec<_>, _>>()?;
+            let ops = line.args.iter().map(|t| operand(t)).collect::<Result<Vec<_>, _>>()?;
             compare(line, types::result_type(&ops).map(|d| vec![d]))
         }
         "unary" => {
             let op = unary_op(arg(line, 0)?)?;
-            compare(
-                line,
-                types::unary_loop(op, dtype(arg(line, 1)?)?).map(|(l, o)| vec![l, o]),
-            )
+            compare(line, types::unary_loop(op, dtype(arg(line, 1)?)?).map(|(l, o)| vec![l, o]))
         }
         "binary" => check_binary(line),
         "reduce" => {
             let name = arg(line, 0)?;
-            let op = REDUCES
-                .into_iter()
-                .find(|op| op.name() == name)
-                .ok_or(format!("unknown reduction {name}"))?;
-            compare(
-                line,
-                types::reduce_loop(op, dtype(arg(line, 1)?)?).map(|(_, out)| vec![out]),
-            )
+            let op = REDUCES.into_iter().find(|op| op.name() == name).ok_or(format!("unknown reduction {name}"))?;
+            compare(line, types::reduce_loop(op, dtype(arg(line, 1)?)?).map(|(_, out)| vec![out]))
         }
         "scan" => {
             let name = arg(line, 0)?;
-            let op = SCANS
-                .into_iter()
-                .find(|&op| types::scan_name(op) == name)
-                .ok_or(format!("unknown scan {name}"))?;
-            compare(
-                line,
-                types::scan_loop(op, dtype(arg(line, 1)?)?).map(|(_, out)| vec![out]),
-            )
+            let op =
+                SCANS.into_iter().find(|&op| types::scan_name(op) == name).ok_or(format!("unknown scan {name}"))?;
+            compare(line, types::scan_loop(op, dtype(arg(line, 1)?)?).map(|(_, out)| vec![out]))
         }
         other => Err(format!("unknown command {other:?}")),
     }
@@ -257,65 +211,40 @@ fn check_binary(line: &Line) -> Result<(), String> {
             let [x, y] = sig.inputs;
             let want_loop = if x == y { x } else { types::promote(x, y) };
             if (*loop_dtype, *out) != (want_loop, sig.output) {
-                return Err(format!(
-                    "binary_loop {loop_pair:?} disagrees with binary_signature {sig:?}"
-                ));
+                return Err(format!("binary_loop {loop_pair:?} disagrees with binary_signature {sig:?}"));
             }
         }
         (Err(e1), Err(e2)) if e1 == e2 => {}
-        _ => {
-            return Err(format!(
-                "binary_loop {loop_pair:?} disagrees with binary_signature {signature:?}"
-            ))
-        }
+        _ => return Err(format!("binary_loop {loop_pair:?} disagrees with binary_signature {signature:?}")),
     }
     if let (Ok(sig), Expected::Tokens(want)) = (&signature, &line.expected) {
-        let want = want
-            .iter()
-            .map(|t| dtype(t))
-            .collect::<Result<Vec<_>, _>>()?;
+        let want = want.iter().map(|t| dtype(t)).collect::<Result<Vec<_>, _>>()?;
         let widened_value = [a, b].into_iter().find_map(|o| match o {
-            Operand::PyInt(v)
-                if op.is_comparison()
-                    && types::result_type(&[Operand::Array(want[0]), o]).is_err() =>
-            {
+            Operand::PyInt(v) if op.is_comparison() && types::result_type(&[Operand::Array(want[0]), o]).is_err() => {
                 Some(v)
             }
             _ => None,
         });
         if let (Some(value), [numpy_loop, _, numpy_out]) = (widened_value, want.as_slice()) {
-            let holds_value =
-                types::result_type(&[Operand::Array(sig.inputs[0]), Operand::PyInt(value)]).is_ok();
+            let holds_value = types::result_type(&[Operand::Array(sig.inputs[0]), Operand::PyInt(value)]).is_ok();
             let ok = sig.output == *numpy_out
                 && sig.inputs[0] == sig.inputs[1]
                 && types::can_cast_safe(*numpy_loop, sig.inputs[0])
                 && holds_value;
-            return if ok {
-                Ok(())
-            } else {
-                Err(format!("widened comparison loop {sig:?} is wrong"))
-            };
+            return if ok { Ok(()) } else { Err(format!("widened comparison loop {sig:?} is wrong")) };
         }
     }
-    compare(
-        line,
-        signature.map(|s| vec![s.inputs[0], s.inputs[1], s.output]),
-    )
+    compare(line, signature.map(|s| vec![s.inputs[0], s.inputs[1], s.output]))
 }
 
 /// Check every line with the given command word; report all failures at once.
 fn check_command(command: &str) {
     let selected: Vec<&Line> = lines().iter().filter(|l| l.command == command).collect();
-    assert!(
-        !selected.is_empty(),
-        "no `{command}` lines in data/type_tables.txt"
-    );
+    assert!(!selected.is_empty(), "no `{command}` lines in data/type_tables.txt");
     let failures: Vec<String> = selected
         .iter()
         .filter_map(|line| {
-            check_line(line)
-                .err()
-                .map(|why| format!("line {}: {}\n    {}", line.number, line.text, why))
+            check_line(line).err().map(|why| format!("line {}: {}\n    {}", line.number, line.text, why))
         })
         .collect();
     assert!(
@@ -323,33 +252,15 @@ fn check_command(command: &str) {
         "{} of {} `{command}` lines differ from NumPy:\n{}",
         failures.len(),
         selected.len(),
-        failures
-            .iter()
-            .take(60)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        failures.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
     );
 }
 
 #[test]
 fn table_has_only_known_commands() {
-    let known = [
-        "promote",
-        "can_cast_safe",
-        "can_cast_same_kind",
-        "loops",
-        "result_type",
-        "unary",
-        "binary",
-        "reduce",
-        "scan",
-    ];
-    let unknown: Vec<&str> = lines()
-        .iter()
-        .filter(|l| !known.contains(&l.command))
-        .map(|l| l.text)
-        .collect();
+    let known =
+        ["promote", "can_cast_safe", "can_cast_same_kind", "loops", "result_type", "unary", "binary", "reduce", "scan"];
+    let unknown: Vec<&str> = lines().iter().filter(|l| !known.contains(&l.command)).map(|l| l.text).collect();
     assert!(unknown.is_empty(), "unknown lines: {unknown:?}");
 }
 
@@ -400,10 +311,8 @@ fn scans_match_numpy() {
 
 #[test]
 fn every_op_is_in_the_table() {
-    let names: std::collections::HashSet<(&str, &str)> = lines()
-        .iter()
-        .filter_map(|l| l.args.first().map(|name| (l.command, *name)))
-        .collect();
+    let names: std::collections::HashSet<(&str, &str)> =
+        lines().iter().filter_map(|l| l.args.first().map(|name| (l.command, *name))).collect();
     let mut missing = Vec::new();
     for op in UnaryOp::ALL {
         if !names.contains(&("unary", op.name())) {
@@ -438,11 +347,7 @@ fn check_broadcast(a: &[usize], b: &[usize], want: Result<&[usize], &str>) {
 fn broadcast_error_message_is_numpys() {
     let prefix = "operands could not be broadcast together with shapes";
     check_broadcast(&[2, 3], &[4], Err(&format!("{prefix} (2,3) (4,) ")));
-    check_broadcast(
-        &[5, 1, 3],
-        &[4, 2, 1],
-        Err(&format!("{prefix} (5,1,3) (4,2,1) ")),
-    );
+    check_broadcast(&[5, 1, 3], &[4, 2, 1], Err(&format!("{prefix} (5,1,3) (4,2,1) ")));
     check_broadcast(&[2, 0], &[3], Err(&format!("{prefix} (2,0) (3,) ")));
     check_broadcast(&[], &[0], Ok(&[0]));
     check_broadcast(&[3, 1], &[1, 4], Ok(&[3, 4]));

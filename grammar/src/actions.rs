@@ -106,7 +106,9 @@ pub fn join_strings(pieces: Vec<StrPiece>, file: FileId, lo: usize, hi: usize) -
 /// How an expression reads in "cannot assign to ..." messages.
 fn describe_expr(e: &Expr) -> &'static str {
     match &e.kind {
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Ellipsis => "a literal",
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Ellipsis => {
+            "a literal"
+        }
         ExprKind::None => "`None`",
         ExprKind::FString(_) => "an f-string",
         ExprKind::Call { .. } => "a function call",
@@ -133,15 +135,12 @@ pub fn check_target(e: &Expr, in_sequence: bool) -> Result<(), PErr> {
             items.iter().try_for_each(|item| check_target(item, true))
         }
         ExprKind::Starred(inner) if in_sequence => check_target(inner, false),
-        ExprKind::Starred(_) => Err(syntax(
-            e.span,
-            "a starred assignment target must be in a list or tuple",
-            "",
-        )),
+        ExprKind::Starred(_) => Err(syntax(e.span, "a starred assignment target must be in a list or tuple", "")),
         _ => {
             let mut diag = Diagnostic::new(Code::Syntax, format!("cannot assign to {}", describe_expr(e)))
                 .with_label(e.span, "not assignable");
-            if matches!(e.kind, ExprKind::Call { .. } | ExprKind::Compare { .. } | ExprKind::Int(_) | ExprKind::Name(_)) {
+            if matches!(e.kind, ExprKind::Call { .. } | ExprKind::Compare { .. } | ExprKind::Int(_) | ExprKind::Name(_))
+            {
                 diag = diag.with_help("to compare values use `==`");
             }
             Err(user(diag))
@@ -176,7 +175,11 @@ pub fn ann_assign(target: Expr, value: Option<Expr>, file: FileId, lo: usize, hi
     match &target.kind {
         ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {}
         _ => {
-            return Err(syntax(target.span, format!("cannot annotate {}", describe_expr(&target)), "only a name can be annotated"))
+            return Err(syntax(
+                target.span,
+                format!("cannot annotate {}", describe_expr(&target)),
+                "only a name can be annotated",
+            ))
         }
     }
     match value {
@@ -185,7 +188,14 @@ pub fn ann_assign(target: Expr, value: Option<Expr>, file: FileId, lo: usize, hi
     }
 }
 
-pub fn aug_assign(target: Expr, op: crate::ast::BinOp, value: Expr, file: FileId, lo: usize, hi: usize) -> Result<Stmt, PErr> {
+pub fn aug_assign(
+    target: Expr,
+    op: crate::ast::BinOp,
+    value: Expr,
+    file: FileId,
+    lo: usize,
+    hi: usize,
+) -> Result<Stmt, PErr> {
     match &target.kind {
         ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
             Ok(stmt(StmtKind::AugAssign { target, op, value }, file, lo, hi))

@@ -27,25 +27,54 @@ pub enum StmtKind {
     Expr(Expr),
     /// `t1 = t2 = value`; each target is a `Name`, `Tuple`/`List` of targets, `Subscript`,
     /// `Attribute` or `Starred` (inside a tuple target).
-    Assign { targets: Vec<Expr>, value: Expr },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
     /// `target op= value`.
-    AugAssign { target: Expr, op: BinOp, value: Expr },
+    AugAssign {
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+    },
     /// `if`/`elif`/`else`; `elif` is a nested `If` as the only statement of `orelse`.
-    If { cond: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    While { cond: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    For { target: Expr, iter: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    If {
+        cond: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        cond: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    For {
+        target: Expr,
+        iter: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     Break,
     Continue,
     Pass,
     Return(Option<Expr>),
     Def(Rc<FunctionDef>),
-    Assert { test: Expr, msg: Option<Expr> },
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
     /// `import a.b as c` (one entry per comma-separated item).
     Import(Vec<ImportItem>),
     /// `from a.b import x as y, z`; `names` empty means `*`.
-    FromImport { module: Vec<Ident>, names: Vec<(Ident, Option<Ident>)> },
+    FromImport {
+        module: Vec<Ident>,
+        names: Vec<(Ident, Option<Ident>)>,
+    },
     /// `with e1 as t1, e2:`.
-    With { items: Vec<(Expr, Option<Expr>)>, body: Vec<Stmt> },
+    With {
+        items: Vec<(Expr, Option<Expr>)>,
+        body: Vec<Stmt>,
+    },
     Global(Vec<Ident>),
     Nonlocal(Vec<Ident>),
     /// `del a, b`.
@@ -99,21 +128,52 @@ pub enum ExprKind {
     None,
     Ellipsis,
     Name(Ident),
-    Attribute { value: Box<Expr>, attr: Ident },
-    Call { func: Box<Expr>, args: Vec<Arg> },
+    Attribute {
+        value: Box<Expr>,
+        attr: Ident,
+    },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Arg>,
+    },
     /// `value[index]`; a multi-item index is a `Tuple` expression whose items may be `Slice`s.
-    Subscript { value: Box<Expr>, index: Box<Expr> },
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `lo:hi:step` — only valid directly inside a subscript (or a tuple inside one).
-    Slice { lower: Option<Box<Expr>>, upper: Option<Box<Expr>>, step: Option<Box<Expr>> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
+    Slice {
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `a < b <= c` (Python chaining); `ops` holds at least one comparison.
-    Compare { left: Box<Expr>, ops: Vec<(CmpOp, Expr)> },
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<(CmpOp, Expr)>,
+    },
     /// `a and b`, `a or b` (short-circuit, returns an operand).
-    BoolOp { op: BoolOpKind, left: Box<Expr>, right: Box<Expr> },
+    BoolOp {
+        op: BoolOpKind,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     Not(Box<Expr>),
     /// `body if test else orelse`.
-    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
     Tuple(Vec<Expr>),
     List(Vec<Expr>),
     /// `{k: v, ...}`.
@@ -122,7 +182,10 @@ pub enum ExprKind {
     Starred(Box<Expr>),
     Lambda(Rc<FunctionDef>),
     /// `[elt for target in iter if cond ...]` (also used for generator expressions in calls).
-    ListComp { elt: Box<Expr>, generators: Vec<Comprehension> },
+    ListComp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -136,7 +199,12 @@ pub struct Comprehension {
 pub enum FStringPart {
     Lit(String),
     /// `{expr!conv:spec}`; `spec` may itself contain nested replacement fields.
-    Field { expr: Expr, conversion: Option<char>, spec: Vec<FStringPart>, debug_text: Option<String> },
+    Field {
+        expr: Expr,
+        conversion: Option<char>,
+        spec: Vec<FStringPart>,
+        debug_text: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -216,7 +216,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         let dist = strsim::levenshtein(name, cand);
         let max_len = name.len().max(cand.len());
         let close = dist <= 2.max(max_len / 3) && score > 0.7;
-        if close && best.map_or(true, |(_, s)| score > s) {
+        if close && best.is_none_or(|(_, s)| score > s) {
             best = Some((cand, score));
         }
     }

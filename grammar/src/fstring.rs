@@ -18,7 +18,13 @@ struct FParser<'a> {
 }
 
 /// Parses the f-string token starting at byte `tok_lo` of `source`.
-pub fn parse_fstring(source: &str, tok_lo: usize, raw: &FStrRaw, file: FileId, depth: u32) -> Result<Vec<FStringPart>, Diagnostic> {
+pub fn parse_fstring(
+    source: &str,
+    tok_lo: usize,
+    raw: &FStrRaw,
+    file: FileId,
+    depth: u32,
+) -> Result<Vec<FStringPart>, Diagnostic> {
     let parser = FParser { source, file, depth, raw: raw.raw };
     let lo = tok_lo + raw.body_rel_lo;
     let hi = tok_lo + raw.body_rel_hi;
@@ -38,7 +44,13 @@ impl FParser<'_> {
         self.source.get(pos..).and_then(|s| s.chars().next())
     }
 
-    fn flush(&self, parts: &mut Vec<FStringPart>, lit_lo: usize, lit_hi: usize, extra: &mut String) -> Result<(), Diagnostic> {
+    fn flush(
+        &self,
+        parts: &mut Vec<FStringPart>,
+        lit_lo: usize,
+        lit_hi: usize,
+        extra: &mut String,
+    ) -> Result<(), Diagnostic> {
         let raw_text = self.source.get(lit_lo..lit_hi).unwrap_or("");
         let mut text = if self.raw {
             raw_text.to_string()
@@ -99,7 +111,9 @@ impl FParser<'_> {
                         self.flush(&mut parts, lit_lo, pos, &mut pending)?;
                         return Ok((parts, pos));
                     }
-                    return Err(self.error(pos, pos + 1, "f-string: single `}` is not allowed").with_help("write `}}` for a literal `}`"));
+                    return Err(self
+                        .error(pos, pos + 1, "f-string: single `}` is not allowed")
+                        .with_help("write `}}` for a literal `}`"));
                 }
                 other => pos += other.len_utf8(),
             }
@@ -148,7 +162,9 @@ impl FParser<'_> {
             pos = end;
         }
         if self.char_at(pos, hi) != Some('}') {
-            return Err(self.error(pos, pos + 1, "f-string: expecting `}`").with_label(Span::new(self.file, open, open + 1), "field opened here"));
+            return Err(self
+                .error(pos, pos + 1, "f-string: expecting `}`")
+                .with_label(Span::new(self.file, open, open + 1), "field opened here"));
         }
         if debug_text.is_some() && conversion.is_none() && spec.is_empty() {
             conversion = Some('r');

@@ -123,7 +123,10 @@ pub fn layout(text: &str, base: usize, file: FileId, expr_mode: bool) -> Layout 
     let mut frames: Vec<DepthFrame> = vec![DepthFrame::default()];
     let mut at_line_start = true;
     let span = |lo: usize, hi: usize| Span::new(file, lo, hi);
-    let fail = |out: Vec<Spanned>, diag: Diagnostic| Layout { tokens: out, error: Some(LayoutError { diag, unclosed_opener: None }) };
+    let fail = |out: Vec<Spanned>, diag: Diagnostic| Layout {
+        tokens: out,
+        error: Some(LayoutError { diag, unclosed_opener: None }),
+    };
 
     for item in lex(text, base, file) {
         let (lo, tok, hi) = match item {

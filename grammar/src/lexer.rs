@@ -40,7 +40,8 @@ impl LexError {
         }
         match slice.chars().next() {
             Some(c) => {
-                let mut err = LexError::new(format!("unexpected character `{}`", c.escape_debug()), Some((0, c.len_utf8())));
+                let mut err =
+                    LexError::new(format!("unexpected character `{}`", c.escape_debug()), Some((0, c.len_utf8())));
                 if c == '$' || c == '?' || c == '`' {
                     err.help = Some("this character has no meaning in hpxl outside strings and comments".into());
                 }
@@ -306,8 +307,11 @@ fn lex_decimal(lex: &mut logos::Lexer<'_, Tok>) -> Result<u64, LexError> {
     let slice = lex.slice();
     let digits = digits_without_underscores(slice);
     if digits.len() > 1 && digits.starts_with('0') && digits.chars().any(|c| c != '0') {
-        return Err(LexError::new("leading zeros in decimal integer literals are not permitted", Some((0, slice.len())))
-            .with_help("use an `0o` prefix for octal integers"));
+        return Err(LexError::new(
+            "leading zeros in decimal integer literals are not permitted",
+            Some((0, slice.len())),
+        )
+        .with_help("use an `0o` prefix for octal integers"));
     }
     digits.parse::<u64>().map_err(|_| too_large(slice.len()))
 }
@@ -492,24 +496,23 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(toks("42 1_000 0x1F 0o17 0b101"), vec![Tok::Int(42), Tok::Int(1000), Tok::Int(31), Tok::Int(15), Tok::Int(5)]);
-        assert_eq!(toks("1.5 .5 1e-3 2. 1_0.5e+3"), vec![
-            Tok::Float(1.5),
-            Tok::Float(0.5),
-            Tok::Float(1e-3),
-            Tok::Float(2.0),
-            Tok::Float(10.5e3)
-        ]);
+        assert_eq!(
+            toks("42 1_000 0x1F 0o17 0b101"),
+            vec![Tok::Int(42), Tok::Int(1000), Tok::Int(31), Tok::Int(15), Tok::Int(5)]
+        );
+        assert_eq!(
+            toks("1.5 .5 1e-3 2. 1_0.5e+3"),
+            vec![Tok::Float(1.5), Tok::Float(0.5), Tok::Float(1e-3), Tok::Float(2.0), Tok::Float(10.5e3)]
+        );
         assert_eq!(toks("..."), vec![Tok::Ellipsis]);
     }
 
     #[test]
     fn strings() {
-        assert_eq!(toks(r#"'a\n' "b\x41\u00e9\q" r"\n""#), vec![
-            Tok::Str("a\n".into()),
-            Tok::Str("bAé\\q".into()),
-            Tok::Str("\\n".into())
-        ]);
+        assert_eq!(
+            toks(r#"'a\n' "b\x41\u00e9\q" r"\n""#),
+            vec![Tok::Str("a\n".into()), Tok::Str("bAé\\q".into()), Tok::Str("\\n".into())]
+        );
         assert_eq!(toks("'''a\nb'''"), vec![Tok::Str("a\nb".into())]);
     }
 

@@ -42,20 +42,37 @@ fn parse_source(source: &str, file: FileId, with_hints: bool) -> Result<Module, 
 }
 
 /// Parses `source[lo..hi]` as the expression of an f-string replacement field.
-pub(crate) fn parse_field_expr(source: &str, lo: usize, hi: usize, file: FileId, depth: u32) -> Result<crate::ast::Expr, Diagnostic> {
+pub(crate) fn parse_field_expr(
+    source: &str,
+    lo: usize,
+    hi: usize,
+    file: FileId,
+    depth: u32,
+) -> Result<crate::ast::Expr, Diagnostic> {
     if depth > MAX_FSTRING_DEPTH {
-        return Err(Diagnostic::new(Code::Syntax, "f-strings are nested too deeply").with_label(Span::new(file, lo, hi), ""));
+        return Err(
+            Diagnostic::new(Code::Syntax, "f-strings are nested too deeply").with_label(Span::new(file, lo, hi), "")
+        );
     }
     let text = source.get(lo..hi).unwrap_or("");
     let lay = layout(text, lo, file, true);
     match run(source, file, lay, Some(lo), depth, false)? {
         Top::Expr(e) => Ok(e),
-        Top::Module(_) => Err(Diagnostic::new(Code::Internal, "parser: expected an f-string expression").at(Span::new(file, lo, hi))),
+        Top::Module(_) => {
+            Err(Diagnostic::new(Code::Internal, "parser: expected an f-string expression").at(Span::new(file, lo, hi)))
+        }
     }
 }
 
 /// Feeds the layout output to the LR parser. `expr_start` selects expression mode.
-fn run(source: &str, file: FileId, lay: Layout, expr_start: Option<usize>, depth: u32, with_hints: bool) -> Result<Top, Diagnostic> {
+fn run(
+    source: &str,
+    file: FileId,
+    lay: Layout,
+    expr_start: Option<usize>,
+    depth: u32,
+    with_hints: bool,
+) -> Result<Top, Diagnostic> {
     let Layout { tokens, error } = lay;
     let (layout_diag, unclosed_opener) = match error {
         Some(e) => (Some(e.diag), e.unclosed_opener),
@@ -128,7 +145,14 @@ fn header_context(tok: &Tok) -> Option<(&'static str, &'static str)> {
 fn is_atom(tok: &Tok) -> bool {
     matches!(
         tok,
-        Tok::Name(_) | Tok::Int(_) | Tok::Float(_) | Tok::Str(_) | Tok::FStr(_) | Tok::NoneKw | Tok::TrueKw | Tok::FalseKw
+        Tok::Name(_)
+            | Tok::Int(_)
+            | Tok::Float(_)
+            | Tok::Str(_)
+            | Tok::FStr(_)
+            | Tok::NoneKw
+            | Tok::TrueKw
+            | Tok::FalseKw
     )
 }
 
@@ -137,7 +161,13 @@ fn line_number(source: &str, offset: usize) -> usize {
 }
 
 /// Turns a parser error into the diagnostic users see.
-fn describe_error(err: ParseError<usize, Tok, Diagnostic>, source: &str, file: FileId, tokens: &[Spanned], in_fstring: bool) -> Diagnostic {
+fn describe_error(
+    err: ParseError<usize, Tok, Diagnostic>,
+    source: &str,
+    file: FileId,
+    tokens: &[Spanned],
+    in_fstring: bool,
+) -> Diagnostic {
     let (lo, hi, tok, expected) = match err {
         ParseError::User { error } => return error,
         ParseError::UnrecognizedToken { token: (lo, tok, hi), expected } => (lo, hi, Some(tok), expected),
@@ -149,7 +179,8 @@ fn describe_error(err: ParseError<usize, Tok, Diagnostic>, source: &str, file: F
     let expected: Vec<String> = expected.iter().map(|e| e.trim_matches('"').to_string()).collect();
     let wants = |name: &str| expected.iter().any(|e| e == name);
     let idx = tokens.partition_point(|t| t.0 < lo);
-    let at_end = tok.is_none() || tokens.get(idx..).is_some_and(|rest| rest.iter().all(|t| matches!(t.1, Tok::Newline | Tok::Dedent)));
+    let at_end = tok.is_none()
+        || tokens.get(idx..).is_some_and(|rest| rest.iter().all(|t| matches!(t.1, Tok::Newline | Tok::Dedent)));
     let what = match &tok {
         Some(Tok::Newline) | Some(Tok::Dedent) | None if at_end => {
             if in_fstring {
@@ -190,7 +221,8 @@ fn describe_error(err: ParseError<usize, Tok, Diagnostic>, source: &str, file: F
     }
 
     let mut diag = if wants("Int") {
-        Diagnostic::new(Code::Syntax, format!("unexpected {what}, expected an expression")).with_label(span, "expected an expression")
+        Diagnostic::new(Code::Syntax, format!("unexpected {what}, expected an expression"))
+            .with_label(span, "expected an expression")
     } else if wants("Name") && expected.len() <= 4 {
         Diagnostic::new(Code::Syntax, format!("unexpected {what}, expected a name")).with_label(span, "expected a name")
     } else {

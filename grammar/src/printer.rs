@@ -4,7 +4,9 @@
 //! Examples: `x = -2**2` prints as `(= x (- (** 2 2)))`; `a[1:, i]` as
 //! `(idx a (tuple (slice 1 _ _) i))`; a block prints its statements in a list.
 
-use crate::ast::{Arg, CmpOp, Comprehension, Expr, ExprKind, FStringPart, FunctionDef, Module, Stmt, StmtKind, UnaryOp};
+use crate::ast::{
+    Arg, CmpOp, Comprehension, Expr, ExprKind, FStringPart, FunctionDef, Module, Stmt, StmtKind, UnaryOp,
+};
 use std::fmt::{self, Display, Formatter, Write};
 
 impl Display for Module {

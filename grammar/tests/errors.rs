@@ -99,7 +99,10 @@ fn indentation() {
 #[test]
 fn misspelled_keywords() {
     check(&[
-        ("if x:\n    y = 1\nesle:\n    y = 2\n", "E0001 unexpected end of line, expected an expression @ 21..22 \"\\n\" help: did you mean `else`?"),
+        (
+            "if x:\n    y = 1\nesle:\n    y = 2\n",
+            "E0001 unexpected end of line, expected an expression @ 21..22 \"\\n\" help: did you mean `else`?",
+        ),
         ("whlie x:\n    pass\n", "E0001 unexpected name `x` @ 6..7 \"x\" help: did you mean `while`?"),
         ("def f(x):\n    retrun x\n", "E0001 unexpected name `x` @ 21..22 \"x\" help: did you mean `return`?"),
         ("fro i in range(3):\n    print(i)\n", "E0001 unexpected name `i` @ 4..5 \"i\" help: did you mean `for`?"),
@@ -115,7 +118,10 @@ fn misspelled_keywords() {
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let deep = format!("x = {}1{}", "(".repeat(10_000), ")".repeat(10_000));
-    assert_eq!(render(&deep), "E0001 too deeply nested @ 204..205 \"(\" help: at most 200 brackets may be open at once");
+    assert_eq!(
+        render(&deep),
+        "E0001 too deeply nested @ 204..205 \"(\" help: at most 200 brackets may be open at once"
+    );
     let unary = format!("x = {}1", "-".repeat(100_000));
     assert!(render(&unary).starts_with("E0001 expression is too deeply nested"));
     let sum = format!("x = {}1", "1 + ".repeat(100_000));

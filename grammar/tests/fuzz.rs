@@ -89,8 +89,9 @@ fn mutated_programs_do_not_panic() {
 fn random_bytes_do_not_panic() {
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
     let tokens: &[&str] = &[
-        "(", ")", "[", "]", "{", "}", ":", ",", "if ", "else", "for ", " in ", "lambda", "def ", "\n", "    ", "x", "1", "'",
-        "f'{", "}", "\"\"\"", "**", "-", "not ", "=", "\\\n", "\t", "#", "é", "...", ";", "*", "return ", "@",
+        "(", ")", "[", "]", "{", "}", ":", ",", "if ", "else", "for ", " in ", "lambda", "def ", "\n", "    ", "x",
+        "1", "'", "f'{", "}", "\"\"\"", "**", "-", "not ", "=", "\\\n", "\t", "#", "é", "...", ";", "*", "return ",
+        "@",
     ];
     for _ in 0..2000 {
         let len = rng.below(64);

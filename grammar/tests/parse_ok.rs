@@ -121,7 +121,10 @@ fn primaries_and_displays() {
         ("f(a, *b, c=1, **d)", "(call f a (* b) (kw c 1) (** d))"),
         ("f(*a, *b)", "(call f (* a) (* b))"),
         ("sum(x for x in y)", "(call sum (comp x (for x y)))"),
-        ("sum(x * y for x in a for y in b if x if y > 0)", "(call sum (comp (* x y) (for x a) (for y b (if x) (if (> y 0)))))"),
+        (
+            "sum(x * y for x in a for y in b if x if y > 0)",
+            "(call sum (comp (* x y) (for x a) (for y b (if x) (if (> y 0)))))",
+        ),
         ("np.sin(x).sum(axis=0)", "(call (. (call (. np sin) x) sum) (kw axis 0))"),
         ("a[1:-1, ::2]", "(idx a (tuple (slice 1 (- 1) _) (slice _ _ 2)))"),
         ("a[..., None]", "(idx a (tuple ... None))"),
@@ -165,7 +168,10 @@ fn simple_statements() {
         ("a.b: float = 1.0", "(= (. a b) 1.0)"),
         ("x += 1", "(+= x 1)"),
         ("x -= 1; x *= 2; x /= 3; x //= 4; x %= 5", "(-= x 1)\n(*= x 2)\n(/= x 3)\n(//= x 4)\n(%= x 5)"),
-        ("x **= 2; x @= m; x &= 1; x |= 2; x ^= 3; x <<= 1; x >>= 1;", "(**= x 2)\n(@= x m)\n(&= x 1)\n(|= x 2)\n(^= x 3)\n(<<= x 1)\n(>>= x 1)"),
+        (
+            "x **= 2; x @= m; x &= 1; x |= 2; x ^= 3; x <<= 1; x >>= 1;",
+            "(**= x 2)\n(@= x m)\n(&= x 1)\n(|= x 2)\n(^= x 3)\n(<<= x 1)\n(>>= x 1)",
+        ),
         ("a[1:-1] = e", "(= (idx a (slice 1 (- 1) _)) e)"),
         ("a[i, j] += 1", "(+= (idx a (tuple i j)) 1)"),
         ("a.x.y = 2", "(= (. (. a x) y) 2)"),
@@ -217,7 +223,10 @@ fn compound_statements() {
         ("def f(a, *, b, c=2): pass", "(def f (a * b c=2) (pass))"),
         ("def f(a, *args, b, **kwargs,): pass", "(def f (a *args b **kwargs) (pass))"),
         ("def f(x: int, y: float = 1.0, *a: int, **k: str) -> tuple: pass", "(def f (x y=1.0 *a **k) (pass))"),
-        ("def outer():\n    def inner(x):\n        return x\n    return inner\n", "(def outer () ((def inner (x) ((return x))) (return inner)))"),
+        (
+            "def outer():\n    def inner(x):\n        return x\n    return inner\n",
+            "(def outer () ((def inner (x) ((return x))) (return inner)))",
+        ),
         ("def f():\n    \"\"\"Doc.\"\"\"\n    return 1\n", "(def f () (\"Doc.\" (return 1)))"),
     ];
     for (src, expected) in cases {

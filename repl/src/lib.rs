@@ -20,7 +20,12 @@ fn continues(line: &str) -> bool {
 }
 
 /// Runs the loop until end of input. Prompts go to `out` (as in Python).
-pub fn run_loop(engine: &mut dyn Engine, input: impl BufRead, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+pub fn run_loop(
+    engine: &mut dyn Engine,
+    input: impl BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
     let mut lines = input.lines();
     let mut count = 0;
     loop {

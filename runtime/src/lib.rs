@@ -11,7 +11,6 @@ pub use array::{contiguous_strides, shape_size, Data, IntoData, NdArray};
 pub use cast::{cast_data, cast_slice, Element};
 pub use dtype::{DType, Kind};
 pub use format::{
-    array_repr, array_str, format_spec, percent_format, python_float_repr, scalar_repr, scalar_str,
-    FormatValue,
+    array_repr, array_str, format_spec, percent_format, python_float_repr, scalar_repr, scalar_str, FormatValue,
 };
 pub use scalar::Scalar;

@@ -134,7 +134,7 @@ impl Scalar {
 /// Float to integer conversion as NumPy does on x86-64: out-of-range and nan give
 /// i64::MIN (the "integer indefinite" value of cvttsd2si).
 pub fn float_to_i64(v: f64) -> i64 {
-    if v.is_nan() || v >= 9.223372036854775807e18 || v < -9.223372036854775808e18 {
+    if v.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&v) {
         i64::MIN
     } else {
         v as i64

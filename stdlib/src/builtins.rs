@@ -43,10 +43,31 @@ pub fn register(r: &mut Registry) {
     f.insert("threads".into(), threads);
     f.insert("info".into(), info);
     f.insert("policy".into(), policy);
-    for name in ["ValueError", "TypeError", "RuntimeError", "Exception", "IndexError", "KeyError", "NotImplementedError"] {
+    for name in
+        ["ValueError", "TypeError", "RuntimeError", "Exception", "IndexError", "KeyError", "NotImplementedError"]
+    {
         f.insert(name.into(), exception);
     }
-    for name in ["math.sqrt", "math.exp", "math.log", "math.log10", "math.log2", "math.sin", "math.cos", "math.tan", "math.atan", "math.fabs", "math.floor", "math.ceil", "math.isnan", "math.isinf", "math.isfinite", "math.hypot", "math.atan2", "math.pow"] {
+    for name in [
+        "math.sqrt",
+        "math.exp",
+        "math.log",
+        "math.log10",
+        "math.log2",
+        "math.sin",
+        "math.cos",
+        "math.tan",
+        "math.atan",
+        "math.fabs",
+        "math.floor",
+        "math.ceil",
+        "math.isnan",
+        "math.isinf",
+        "math.isfinite",
+        "math.hypot",
+        "math.atan2",
+        "math.pow",
+    ] {
         f.insert(name.into(), math_fn);
     }
     r.methods.insert("str.format".into(), str_format);
@@ -85,13 +106,17 @@ fn print(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         let text = match v {
             Value::None => None,
             Value::Str(s) => Some(s.to_string()),
-            other => return Err(err(Code::Type, *span, format!("{k} must be None or a string, not {}", other.type_name()))),
+            other => {
+                return Err(err(Code::Type, *span, format!("{k} must be None or a string, not {}", other.type_name())))
+            }
         };
         match k.as_str() {
             "sep" => sep = text.unwrap_or_else(|| " ".into()),
             "end" => end = text.unwrap_or_else(|| "\n".into()),
             "flush" | "file" => {}
-            other => return Err(err(Code::Type, *span, format!("'{other}' is an invalid keyword argument for print()"))),
+            other => {
+                return Err(err(Code::Type, *span, format!("'{other}' is an invalid keyword argument for print()")))
+            }
         }
     }
     let mut parts = Vec::with_capacity(call.pos.len());
@@ -105,7 +130,11 @@ fn print(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 
 fn range(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     if call.pos.is_empty() || call.pos.len() > 3 || !call.kw.is_empty() {
-        return Err(err(Code::Type, call.span, format!("range expected 1 to 3 integer arguments, got {}", call.pos.len())));
+        return Err(err(
+            Code::Type,
+            call.span,
+            format!("range expected 1 to 3 integer arguments, got {}", call.pos.len()),
+        ));
     }
     let mut v = Vec::new();
     for i in 0..call.pos.len() {
@@ -132,7 +161,9 @@ fn len(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         Value::Range(a, b, c) => arrays::range_len(a, b, c) as i64,
         Value::Array(a) if a.ndim() > 0 => a.shape[0] as i64,
         Value::Array(_) => return Err(err(Code::Type, call.span, "len() of unsized object")),
-        other => return Err(err(Code::Type, call.span, format!("object of type '{}' has no len()", other.type_name()))),
+        other => {
+            return Err(err(Code::Type, call.span, format!("object of type '{}' has no len()", other.type_name())))
+        }
     }))
 }
 
@@ -176,9 +207,21 @@ fn int(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         }
         Value::Str(t) => match t.trim().replace('_', "").parse::<i64>() {
             Ok(i) => Value::Int(i),
-            Err(_) => return Err(err(Code::Value, call.span, format!("invalid literal for int() with base 10: {}", display::python_str_repr(&t)))),
+            Err(_) => {
+                return Err(err(
+                    Code::Value,
+                    call.span,
+                    format!("invalid literal for int() with base 10: {}", display::python_str_repr(&t)),
+                ))
+            }
         },
-        other => return Err(err(Code::Type, call.span, format!("int() argument must be a string or a number, not '{}'", other.type_name()))),
+        other => {
+            return Err(err(
+                Code::Type,
+                call.span,
+                format!("int() argument must be a string or a number, not '{}'", other.type_name()),
+            ))
+        }
     })
 }
 
@@ -189,7 +232,11 @@ fn int_in_base(call: &mut CallArgs, name: &str, prefix: &str, radix: u32) -> R<V
         Ok(Value::Int(i)) => i,
         Ok(Value::Bool(b)) => b as i64,
         Ok(other) => {
-            return Err(err(Code::Type, call.span, format!("'{}' object cannot be interpreted as an integer", other.type_name())))
+            return Err(err(
+                Code::Type,
+                call.span,
+                format!("'{}' object cannot be interpreted as an integer", other.type_name()),
+            ))
         }
         Err(_) => return Err(err(Code::Type, call.span, format!("{name}() argument must be an integer"))),
     };
@@ -228,11 +275,23 @@ fn float(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
                 "inf" | "+inf" | "infinity" => f64::INFINITY,
                 "-inf" | "-infinity" => f64::NEG_INFINITY,
                 "nan" | "+nan" | "-nan" => f64::NAN,
-                other => other.parse::<f64>().map_err(|_| err(Code::Value, call.span, format!("could not convert string to float: {}", display::python_str_repr(other))))?,
+                other => other.parse::<f64>().map_err(|_| {
+                    err(
+                        Code::Value,
+                        call.span,
+                        format!("could not convert string to float: {}", display::python_str_repr(other)),
+                    )
+                })?,
             };
             Value::Float(f)
         }
-        other => return Err(err(Code::Type, call.span, format!("float() argument must be a string or a real number, not '{}'", other.type_name()))),
+        other => {
+            return Err(err(
+                Code::Type,
+                call.span,
+                format!("float() argument must be a string or a real number, not '{}'", other.type_name()),
+            ))
+        }
     })
 }
 
@@ -289,7 +348,9 @@ fn enumerate(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         v => interp.to_index(&v, call.span)?,
     };
     let items = interp.iterate(&opt(&s, 0), call.arg_span(0))?;
-    Ok(Value::tuple(items.into_iter().enumerate().map(|(i, v)| Value::tuple(vec![Value::Int(start + i as i64), v])).collect()))
+    Ok(Value::tuple(
+        items.into_iter().enumerate().map(|(i, v)| Value::tuple(vec![Value::Int(start + i as i64), v])).collect(),
+    ))
 }
 
 fn zip(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
@@ -342,7 +403,8 @@ fn py_extreme(interp: &mut Interp, call: &mut CallArgs, want_max: bool) -> R<Val
     } else if call.pos.len() == 1 && matches!(call.pos[0], Value::Tuple(_) | Value::Range(..)) {
         interp.iterate(&call.pos[0].clone(), call.span)?
     } else {
-        let f = *interp.registry.functions.get(name).ok_or_else(|| err(Code::Internal, call.span, "min/max missing"))?;
+        let f =
+            *interp.registry.functions.get(name).ok_or_else(|| err(Code::Internal, call.span, "min/max missing"))?;
         return f(interp, call);
     };
     if items.is_empty() {
@@ -351,7 +413,11 @@ fn py_extreme(interp: &mut Interp, call: &mut CallArgs, want_max: bool) -> R<Val
     let mut best = items[0].clone();
     for it in &items[1..] {
         let op = if want_max { hpxl_grammar::ast::CmpOp::Gt } else { hpxl_grammar::ast::CmpOp::Lt };
-        let bop = if op == hpxl_grammar::ast::CmpOp::Gt { hpxl_compiler::ops::BinaryOp::Gt } else { hpxl_compiler::ops::BinaryOp::Lt };
+        let bop = if op == hpxl_grammar::ast::CmpOp::Gt {
+            hpxl_compiler::ops::BinaryOp::Gt
+        } else {
+            hpxl_compiler::ops::BinaryOp::Lt
+        };
         let c = if it.is_python_scalar() && best.is_python_scalar() {
             hpxl_compiler::pyscalar::compare(bop, it, &best)?
         } else {
@@ -408,14 +474,20 @@ fn py_round(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         // `round(np.float64(2.5))` without ndigits is a Python int in NumPy 2.
         Some(Value::Array(a)) if a.is_scalar && call.pos.len() == 1 && call.kw.is_empty() => {
             match to_python(&Value::Array(a.clone()), call.span)? {
-                Value::Float(f) if !f.is_finite() => Err(err(Code::Value, call.span, "cannot convert float to integer")),
+                Value::Float(f) if !f.is_finite() => {
+                    Err(err(Code::Value, call.span, "cannot convert float to integer"))
+                }
                 Value::Float(f) => Ok(Value::Int(round_half_even(f) as i64)),
                 Value::Bool(b) => Ok(Value::Int(b as i64)),
                 other => Ok(other),
             }
         }
         _ => {
-            let f = *interp.registry.functions.get("round").ok_or_else(|| err(Code::Internal, call.span, "round missing"))?;
+            let f = *interp
+                .registry
+                .functions
+                .get("round")
+                .ok_or_else(|| err(Code::Internal, call.span, "round missing"))?;
             f(interp, call)
         }
     }
@@ -436,7 +508,8 @@ fn py_abs(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         Some(Value::Float(f)) if call.pos.len() == 1 => Ok(Value::Float(f.abs())),
         Some(Value::Bool(b)) if call.pos.len() == 1 => Ok(Value::Int(*b as i64)),
         _ => {
-            let f = *interp.registry.functions.get("abs").ok_or_else(|| err(Code::Internal, call.span, "abs missing"))?;
+            let f =
+                *interp.registry.functions.get("abs").ok_or_else(|| err(Code::Internal, call.span, "abs missing"))?;
             f(interp, call)
         }
     }
@@ -495,7 +568,10 @@ fn threads(_interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {
 
 fn info(interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let text = format!("hpxl {} | backend: interp (reference) | threads: 1 | cores: {cores} | devices: cpu\n", env!("CARGO_PKG_VERSION"));
+    let text = format!(
+        "hpxl {} | backend: interp (reference) | threads: 1 | cores: {cores} | devices: cpu\n",
+        env!("CARGO_PKG_VERSION")
+    );
     interp.write_out(&text);
     Ok(Value::None)
 }
@@ -504,7 +580,11 @@ fn policy(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let s = call.bind(&["name"])?;
     match opt(&s, 0) {
         Value::Str(p) if &*p == "seq" || &*p == "par" => Ok(Value::Context(Context::Policy(p.to_string()))),
-        other => Err(err(Code::Value, call.arg_span(0), format!("unknown policy {}; expected \"seq\" or \"par\"", display::repr_of(&other, call.span)?))),
+        other => Err(err(
+            Code::Value,
+            call.arg_span(0),
+            format!("unknown policy {}; expected \"seq\" or \"par\"", display::repr_of(&other, call.span)?),
+        )),
     }
 }
 
@@ -518,7 +598,10 @@ fn exception(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 
 fn math_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let name = call.name.clone();
-    let x = f64_of(call.pos.first().ok_or_else(|| err(Code::Type, call.span, format!("{name}() takes at least 1 argument")))?, call.span)?;
+    let x = f64_of(
+        call.pos.first().ok_or_else(|| err(Code::Type, call.span, format!("{name}() takes at least 1 argument")))?,
+        call.span,
+    )?;
     let y = match call.pos.get(1) {
         Some(v) => Some(f64_of(v, call.span)?),
         None => None,
@@ -592,7 +675,11 @@ fn str_format(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
             continue;
         }
         if c == '{' {
-            let close = chars[i..].iter().position(|&x| x == '}').map(|p| p + i).ok_or_else(|| err(Code::Value, call.span, "Single '{' encountered in format string"))?;
+            let close = chars[i..]
+                .iter()
+                .position(|&x| x == '}')
+                .map(|p| p + i)
+                .ok_or_else(|| err(Code::Value, call.span, "Single '{' encountered in format string"))?;
             let field: String = chars[i + 1..close].iter().collect();
             let (name, spec) = match field.find(':') {
                 Some(p) => (field[..p].to_string(), field[p + 1..].to_string()),
@@ -603,13 +690,25 @@ fn str_format(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
                 None => (name, None),
             };
             let value = if name.is_empty() {
-                let v = args.get(auto).cloned().ok_or_else(|| err(Code::Index, call.span, format!("Replacement index {auto} out of range for positional args tuple")))?;
+                let v = args.get(auto).cloned().ok_or_else(|| {
+                    err(
+                        Code::Index,
+                        call.span,
+                        format!("Replacement index {auto} out of range for positional args tuple"),
+                    )
+                })?;
                 auto += 1;
                 v
             } else if let Ok(n) = name.parse::<usize>() {
-                args.get(n).cloned().ok_or_else(|| err(Code::Index, call.span, format!("Replacement index {n} out of range for positional args tuple")))?
+                args.get(n).cloned().ok_or_else(|| {
+                    err(Code::Index, call.span, format!("Replacement index {n} out of range for positional args tuple"))
+                })?
             } else {
-                call.kw.iter().find(|(k, _, _)| *k == name).map(|(_, v, _)| v.clone()).ok_or_else(|| err(Code::Index, call.span, format!("key '{name}' not found in format arguments")))?
+                call.kw
+                    .iter()
+                    .find(|(k, _, _)| *k == name)
+                    .map(|(_, v, _)| v.clone())
+                    .ok_or_else(|| err(Code::Index, call.span, format!("key '{name}' not found in format arguments")))?
             };
             let value = match conv {
                 Some('r') => Value::str(&display::repr_of(&value, call.span)?),
@@ -637,7 +736,13 @@ fn str_join(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     for it in items {
         match it {
             Value::Str(s) => parts.push(s.to_string()),
-            other => return Err(err(Code::Type, call.span, format!("sequence item: expected str instance, {} found", other.type_name()))),
+            other => {
+                return Err(err(
+                    Code::Type,
+                    call.span,
+                    format!("sequence item: expected str instance, {} found", other.type_name()),
+                ))
+            }
         }
     }
     Ok(Value::str(&parts.join(&sep)))
@@ -688,12 +793,18 @@ fn str_replace(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 fn str_startswith(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let s = recv_str(call)?;
     match call.pos.get(1) {
-        Some(Value::Str(p)) => Ok(Value::Bool(if call.name == "startswith" { s.starts_with(&**p) } else { s.ends_with(&**p) })),
+        Some(Value::Str(p)) => {
+            Ok(Value::Bool(if call.name == "startswith" { s.starts_with(&**p) } else { s.ends_with(&**p) }))
+        }
         _ => Err(err(Code::Type, call.span, format!("{}() argument must be str", call.name))),
     }
 }
 
 /// `a.tolist()` is not in the language: lists are arrays. Say so clearly.
 fn tolist(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
-    Err(err(Code::Unsupported, call.span, "tolist() is not supported: hpxl has no Python lists (list displays are arrays)"))
+    Err(err(
+        Code::Unsupported,
+        call.span,
+        "tolist() is not supported: hpxl has no Python lists (list displays are arrays)",
+    ))
 }

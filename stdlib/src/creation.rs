@@ -114,11 +114,9 @@ fn fill_scalar(v: &Value, call: &CallArgs, i: usize) -> R<(Scalar, DType)> {
             let s = a.scalar_value(call.arg_span(i))?;
             Ok((s, a.dtype))
         }
-        other => Err(err(
-            Code::Type,
-            call.arg_span(i),
-            format!("fill value must be a number, got {}", other.type_name()),
-        )),
+        other => {
+            Err(err(Code::Type, call.arg_span(i), format!("fill value must be a number, got {}", other.type_name())))
+        }
     }
 }
 
@@ -131,7 +129,11 @@ fn full(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 }
 
 fn like(interp: &mut Interp, call: &mut CallArgs, fill: Option<Scalar>) -> R<Value> {
-    let params: &[&str] = if fill.is_some() { &["a", "dtype=", "order=", "subok=", "shape="] } else { &["a", "fill_value", "dtype=", "order=", "subok=", "shape="] };
+    let params: &[&str] = if fill.is_some() {
+        &["a", "dtype=", "order=", "subok=", "shape="]
+    } else {
+        &["a", "fill_value", "dtype=", "order=", "subok=", "shape="]
+    };
     let s = call.bind(params)?;
     let a = array_arg(&s, 0, call)?;
     let off = if fill.is_some() { 0 } else { 1 };
@@ -175,7 +177,9 @@ fn arange(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let any_float = is_float(&start) || is_float(&stop) || is_float(&step);
     let (fs, fe, fd) = (f64_of(&start, call.span)?, f64_of(&stop, call.span)?, f64_of(&step, call.span)?);
     if fd == 0.0 {
-        return Err(err(Code::Value, call.span, "Maximum allowed size exceeded").with_note("arange: step must not be zero"));
+        return Err(
+            err(Code::Value, call.span, "Maximum allowed size exceeded").with_note("arange: step must not be zero")
+        );
     }
     let natural = if any_float { DType::Float64 } else { DType::Int64 };
     let dtype = dtype_arg.unwrap_or(natural);
@@ -229,7 +233,8 @@ fn linspace(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     if let Some(d) = dtype {
         if d.is_integer() {
             // NumPy rounds towards -inf before casting to an integer dtype.
-            let floored = hpxl_compiler::arrays::unary(hpxl_compiler::ops::UnaryOp::Floor, &Value::Array(a), call.span)?;
+            let floored =
+                hpxl_compiler::arrays::unary(hpxl_compiler::ops::UnaryOp::Floor, &Value::Array(a), call.span)?;
             let Value::Array(f) = floored else { return Err(err(Code::Internal, call.span, "linspace")) };
             a = astype(&f, d, call.span)?;
         } else if d != DType::Float64 {

@@ -122,7 +122,11 @@ pub fn register(r: &mut Registry) {
 }
 
 fn unary_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
-    let op = UNARY.iter().find(|(n, _)| *n == call.name).map(|(_, op)| *op).ok_or_else(|| err(Code::Internal, call.span, "unary table"))?;
+    let op = UNARY
+        .iter()
+        .find(|(n, _)| *n == call.name)
+        .map(|(_, op)| *op)
+        .ok_or_else(|| err(Code::Internal, call.span, "unary table"))?;
     let s = call.bind(&["x", "out=", "dtype="])?;
     refuse_out(&s, 1, call)?;
     let x = opt(&s, 0);
@@ -131,7 +135,11 @@ fn unary_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 }
 
 fn binary_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
-    let op = BINARY.iter().find(|(n, _)| *n == call.name).map(|(_, op)| *op).ok_or_else(|| err(Code::Internal, call.span, "binary table"))?;
+    let op = BINARY
+        .iter()
+        .find(|(n, _)| *n == call.name)
+        .map(|(_, op)| *op)
+        .ok_or_else(|| err(Code::Internal, call.span, "binary table"))?;
     let s = call.bind(&["x1", "x2", "out=", "dtype="])?;
     refuse_out(&s, 2, call)?;
     let r = arrays::binary(op, &opt(&s, 0), &opt(&s, 1), call.span)?;
@@ -141,7 +149,11 @@ fn binary_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 /// `out=` is refused with a clear error (LANGUAGE.md §6).
 pub fn refuse_out(s: &[Option<Value>], i: usize, call: &CallArgs) -> R<()> {
     if !matches!(opt(s, i), Value::None) {
-        return Err(err(Code::Unsupported, call.span, "the `out=` argument is not supported; assign the result instead"));
+        return Err(err(
+            Code::Unsupported,
+            call.span,
+            "the `out=` argument is not supported; assign the result instead",
+        ));
     }
     Ok(())
 }
@@ -330,7 +342,8 @@ fn nan_to_num(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     if !a.dtype.is_float() {
         return Ok(x);
     }
-    let (maxv, minv) = if a.dtype == DType::Float32 { (f32::MAX as f64, f32::MIN as f64) } else { (f64::MAX, f64::MIN) };
+    let (maxv, minv) =
+        if a.dtype == DType::Float32 { (f32::MAX as f64, f32::MIN as f64) } else { (f64::MAX, f64::MIN) };
     let nan = match opt(&s, 2) {
         Value::None => 0.0,
         v => f64_of(&v, call.span)?,

@@ -10,9 +10,32 @@ use hpxl_compiler::{CallArgs, Interp, Registry, Value};
 use hpxl_grammar::Code;
 
 const REDUCTIONS: &[&str] = &[
-    "sum", "prod", "product", "mean", "var", "std", "min", "max", "amin", "amax", "argmin", "argmax", "any", "all",
-    "count_nonzero", "nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmin", "nanmax", "nanargmin", "nanargmax",
-    "ptp", "average",
+    "sum",
+    "prod",
+    "product",
+    "mean",
+    "var",
+    "std",
+    "min",
+    "max",
+    "amin",
+    "amax",
+    "argmin",
+    "argmax",
+    "any",
+    "all",
+    "count_nonzero",
+    "nansum",
+    "nanprod",
+    "nanmean",
+    "nanvar",
+    "nanstd",
+    "nanmin",
+    "nanmax",
+    "nanargmin",
+    "nanargmax",
+    "ptp",
+    "average",
 ];
 
 const METHODS: &[&str] = &["sum", "prod", "mean", "var", "std", "min", "max", "argmin", "argmax", "any", "all", "ptp"];
@@ -82,7 +105,11 @@ fn reduction(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     };
     for (i, what) in [(6usize, "initial="), (7, "where="), (8, "weights=")] {
         if !matches!(opt(&s, i), Value::None) {
-            return Err(err(Code::Unsupported, call.span, format!("the `{what}` argument of {name}() is not supported yet")));
+            return Err(err(
+                Code::Unsupported,
+                call.span,
+                format!("the `{what}` argument of {name}() is not supported yet"),
+            ));
         }
     }
     if name == "ptp" {
@@ -90,7 +117,8 @@ fn reduction(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         let mn = arrays::reduce(ReduceOp::Min, &a, axis.as_deref(), keepdims, None, call.span)?;
         return arrays::binary(BinaryOp::Sub, &mx, &mn, call.span);
     }
-    let op = op_of(&name, ddof).ok_or_else(|| err(Code::Internal, call.span, format!("reduction table lacks {name}")))?;
+    let op =
+        op_of(&name, ddof).ok_or_else(|| err(Code::Internal, call.span, format!("reduction table lacks {name}")))?;
     // `dtype=` for mean/var/std selects the accumulator; for sum/prod also the result.
     arrays::reduce(op, &a, axis.as_deref(), keepdims, dtype, call.span)
 }

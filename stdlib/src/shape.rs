@@ -176,7 +176,11 @@ fn squeeze(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
             for ax in list {
                 let n = arrays::normalize_axis(ax, a.ndim(), call.span)?;
                 if a.shape[n] != 1 {
-                    return Err(err(Code::Value, call.span, "cannot select an axis to squeeze out which has size not equal to one"));
+                    return Err(err(
+                        Code::Value,
+                        call.span,
+                        "cannot select an axis to squeeze out which has size not equal to one",
+                    ));
                 }
                 out.push(n);
             }
@@ -257,7 +261,7 @@ fn hstack(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let s = call.bind(&["tup"])?;
     let list = array_list(interp, &opt(&s, 0), call)?;
     let list: Vec<Array> = list.into_iter().map(|a| at_least(a, 1)).collect();
-    let axis = if list.first().map_or(false, |a| a.ndim() == 1) { 0 } else { 1 };
+    let axis = if list.first().is_some_and(|a| a.ndim() == 1) { 0 } else { 1 };
     Ok(Value::Array(arrays::concatenate(&list, Some(axis), call.span)?))
 }
 
@@ -344,7 +348,11 @@ fn roll(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         }
         Some(axes) => {
             if shifts.len() != axes.len() && shifts.len() != 1 && axes.len() != 1 {
-                return Err(err(Code::Value, call.span, "'shift' and 'axis' should be scalars or 1D sequences of the same length"));
+                return Err(err(
+                    Code::Value,
+                    call.span,
+                    "'shift' and 'axis' should be scalars or 1D sequences of the same length",
+                ));
             }
             let n = shifts.len().max(axes.len());
             let mut cur = a;
@@ -461,7 +469,10 @@ fn repeat(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
                 return Err(err(
                     Code::DType,
                     call.arg_span(1),
-                    format!("Cannot cast array data from dtype('{}') to dtype('int64') according to the rule 'safe'", ra.dtype.name()),
+                    format!(
+                        "Cannot cast array data from dtype('{}') to dtype('int64') according to the rule 'safe'",
+                        ra.dtype.name()
+                    ),
                 ));
             }
             let v = ra.realize(call.span)?;
@@ -541,7 +552,8 @@ fn item(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let v = if call.pos.len() > 1 {
         let idx = if call.pos.len() == 2 { call.pos[1].clone() } else { Value::tuple(call.pos[1..].to_vec()) };
         let flat = arrays::reshape_to(&a, vec![a.size()], call.span)?;
-        let target = if a.ndim() <= 1 || matches!(idx, Value::Int(_)) { Value::Array(flat) } else { Value::Array(a.clone()) };
+        let target =
+            if a.ndim() <= 1 || matches!(idx, Value::Int(_)) { Value::Array(flat) } else { Value::Array(a.clone()) };
         interp.get_item(&target, &idx, call.span)?
     } else {
         if a.size() != 1 {

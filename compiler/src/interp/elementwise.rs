@@ -2,7 +2,9 @@
 //! (`where`). Each op is dispatched once per call to a monomorphised typed loop.
 
 use super::num::{Float, Num};
-use super::{broadcast_error, broadcast_shapes, dtype_error, make, to_vec, with_type, zip_broadcast, KResult, KernelError, Ty};
+use super::{
+    broadcast_error, broadcast_shapes, dtype_error, make, to_vec, with_type, zip_broadcast, KResult, KernelError, Ty,
+};
 use crate::ops::{BinaryOp, UnaryOp};
 use hpxl_grammar::Code;
 use hpxl_runtime::{DType, Element, NdArray};
@@ -115,7 +117,13 @@ fn inner_rows(x: &NdArray) -> Vec<(usize, isize, usize)> {
 }
 
 /// Applies `f` to `a` and `b` converted to `T`, broadcast to `out_shape`.
-fn map2<T: Ty, O: Ty>(a: &NdArray, b: &NdArray, out_shape: &[usize], out_dtype: DType, f: impl Fn(T, T) -> O) -> KResult {
+fn map2<T: Ty, O: Ty>(
+    a: &NdArray,
+    b: &NdArray,
+    out_shape: &[usize],
+    out_dtype: DType,
+    f: impl Fn(T, T) -> O,
+) -> KResult {
     // Strided views of the output's shape (stencils: `u[:-2, 1:-1] + u[2:, 1:-1]`) are
     // read row by row in place rather than copied first.
     if a.shape == out_shape && b.shape == out_shape && !(a.is_contiguous() && b.is_contiguous()) {
@@ -126,9 +134,10 @@ fn map2<T: Ty, O: Ty>(a: &NdArray, b: &NdArray, out_shape: &[usize], out_dtype: 
                 if ia == 1 && ib == 1 {
                     out.extend(ad[sa..sa + len].iter().zip(&bd[sb..sb + len]).map(|(&x, &y)| f(x, y)));
                 } else {
-                    out.extend((0..len as isize).map(|i| {
-                        f(ad[(sa as isize + i * ia) as usize], bd[(sb as isize + i * ib) as usize])
-                    }));
+                    out.extend(
+                        (0..len as isize)
+                            .map(|i| f(ad[(sa as isize + i * ia) as usize], bd[(sb as isize + i * ib) as usize])),
+                    );
                 }
             }
             return Ok(make(out, out_shape.to_vec(), out_dtype));

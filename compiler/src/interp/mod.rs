@@ -101,10 +101,7 @@ pub(crate) fn shape_str(shape: &[usize]) -> String {
 /// NumPy's broadcast failure message (without NumPy's trailing space).
 pub(crate) fn broadcast_error(shapes: &[&[usize]]) -> KernelError {
     let parts: Vec<String> = shapes.iter().map(|s| shape_str(s)).collect();
-    KernelError::new(
-        Code::Shape,
-        format!("operands could not be broadcast together with shapes {}", parts.join(" ")),
-    )
+    KernelError::new(Code::Shape, format!("operands could not be broadcast together with shapes {}", parts.join(" ")))
 }
 
 /// An error for an operation that has no loop for the given dtype.
@@ -153,9 +150,7 @@ pub(crate) fn permuted(x: &NdArray, perm: &[usize]) -> NdArray {
 fn broadcast_strides(shape: &[usize], out_shape: &[usize]) -> Vec<isize> {
     let lead = out_shape.len() - shape.len();
     let own = hpxl_runtime::contiguous_strides(shape);
-    (0..out_shape.len())
-        .map(|i| if i < lead || shape[i - lead] == 1 { 0 } else { own[i - lead] })
-        .collect()
+    (0..out_shape.len()).map(|i| if i < lead || shape[i - lead] == 1 { 0 } else { own[i - lead] }).collect()
 }
 
 /// Applies `f` to `a` and `b` (C-order contiguous values of shapes `a_shape`, `b_shape`)
@@ -278,4 +273,3 @@ pub(crate) fn check_axes(axes: &[usize], ndim: usize, what: &str) -> Result<(), 
     }
     Ok(())
 }
-

@@ -345,9 +345,18 @@ macro_rules! impl_float {
         impl Num for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
-            #[inline] fn add(a: Self, b: Self) -> Self { a + b }
-            #[inline] fn sub(a: Self, b: Self) -> Self { a - b }
-            #[inline] fn mul(a: Self, b: Self) -> Self { a * b }
+            #[inline]
+            fn add(a: Self, b: Self) -> Self {
+                a + b
+            }
+            #[inline]
+            fn sub(a: Self, b: Self) -> Self {
+                a - b
+            }
+            #[inline]
+            fn mul(a: Self, b: Self) -> Self {
+                a * b
+            }
             #[inline]
             fn floordiv(a: Self, b: Self) -> Self {
                 // NumPy's npy_floor_divide.
@@ -366,79 +375,251 @@ macro_rules! impl_float {
                     divmod(a, b).1
                 }
             }
-            #[inline] fn fmod(a: Self, b: Self) -> Self { a % b }
-            #[inline] fn pow(a: Self, b: Self) -> Self { a.powf(b) }
+            #[inline]
+            fn fmod(a: Self, b: Self) -> Self {
+                a % b
+            }
+            #[inline]
+            fn pow(a: Self, b: Self) -> Self {
+                a.powf(b)
+            }
             #[inline]
             fn minimum(a: Self, b: Self) -> Self {
-                if a.is_nan() { a } else if b.is_nan() { b } else if a < b { a } else { b }
+                if a.is_nan() {
+                    a
+                } else if b.is_nan() {
+                    b
+                } else if a < b {
+                    a
+                } else {
+                    b
+                }
             }
             #[inline]
             fn maximum(a: Self, b: Self) -> Self {
-                if a.is_nan() { a } else if b.is_nan() { b } else if a > b { a } else { b }
+                if a.is_nan() {
+                    a
+                } else if b.is_nan() {
+                    b
+                } else if a > b {
+                    a
+                } else {
+                    b
+                }
             }
             #[inline]
             fn fmin(a: Self, b: Self) -> Self {
-                if b.is_nan() { a } else if a.is_nan() { b } else if a < b { a } else { b }
+                if b.is_nan() {
+                    a
+                } else if a.is_nan() {
+                    b
+                } else if a < b {
+                    a
+                } else {
+                    b
+                }
             }
             #[inline]
             fn fmax(a: Self, b: Self) -> Self {
-                if b.is_nan() { a } else if a.is_nan() { b } else if a > b { a } else { b }
+                if b.is_nan() {
+                    a
+                } else if a.is_nan() {
+                    b
+                } else if a > b {
+                    a
+                } else {
+                    b
+                }
             }
-            fn bitand(a: Self, _b: Self) -> Self { a }
-            fn bitor(a: Self, _b: Self) -> Self { a }
-            fn bitxor(a: Self, _b: Self) -> Self { a }
-            fn shl(a: Self, _b: Self) -> Self { a }
-            fn shr(a: Self, _b: Self) -> Self { a }
-            #[inline] fn neg(a: Self) -> Self { -a }
-            #[inline] fn abs(a: Self) -> Self { a.abs() }
+            fn bitand(a: Self, _b: Self) -> Self {
+                a
+            }
+            fn bitor(a: Self, _b: Self) -> Self {
+                a
+            }
+            fn bitxor(a: Self, _b: Self) -> Self {
+                a
+            }
+            fn shl(a: Self, _b: Self) -> Self {
+                a
+            }
+            fn shr(a: Self, _b: Self) -> Self {
+                a
+            }
+            #[inline]
+            fn neg(a: Self) -> Self {
+                -a
+            }
+            #[inline]
+            fn abs(a: Self) -> Self {
+                a.abs()
+            }
             #[inline]
             fn sign(a: Self) -> Self {
-                if a > 0.0 { 1.0 } else if a < 0.0 { -1.0 } else if a == 0.0 { 0.0 } else { a }
+                if a > 0.0 {
+                    1.0
+                } else if a < 0.0 {
+                    -1.0
+                } else if a == 0.0 {
+                    0.0
+                } else {
+                    a
+                }
             }
-            #[inline] fn reciprocal(a: Self) -> Self { 1.0 / a }
-            fn invert(a: Self) -> Self { a }
-            #[inline] fn floor(a: Self) -> Self { a.floor() }
-            #[inline] fn ceil(a: Self) -> Self { a.ceil() }
-            #[inline] fn trunc(a: Self) -> Self { a.trunc() }
-            #[inline] fn rint(a: Self) -> Self { a.round_ties_even() }
-            #[inline] fn is_nan(a: Self) -> bool { a.is_nan() }
-            #[inline] fn is_inf(a: Self) -> bool { a.is_infinite() }
-            #[inline] fn is_finite(a: Self) -> bool { a.is_finite() }
-            #[inline] fn signbit(a: Self) -> bool { a.is_sign_negative() }
+            #[inline]
+            fn reciprocal(a: Self) -> Self {
+                1.0 / a
+            }
+            fn invert(a: Self) -> Self {
+                a
+            }
+            #[inline]
+            fn floor(a: Self) -> Self {
+                a.floor()
+            }
+            #[inline]
+            fn ceil(a: Self) -> Self {
+                a.ceil()
+            }
+            #[inline]
+            fn trunc(a: Self) -> Self {
+                a.trunc()
+            }
+            #[inline]
+            fn rint(a: Self) -> Self {
+                a.round_ties_even()
+            }
+            #[inline]
+            fn is_nan(a: Self) -> bool {
+                a.is_nan()
+            }
+            #[inline]
+            fn is_inf(a: Self) -> bool {
+                a.is_infinite()
+            }
+            #[inline]
+            fn is_finite(a: Self) -> bool {
+                a.is_finite()
+            }
+            #[inline]
+            fn signbit(a: Self) -> bool {
+                a.is_sign_negative()
+            }
             fn sum_slice(v: &[Self]) -> Self {
                 pairwise_sum(v)
             }
         }
 
         impl Float for $t {
-            #[inline] fn div(a: Self, b: Self) -> Self { a / b }
-            #[inline] fn atan2(a: Self, b: Self) -> Self { a.atan2(b) }
-            #[inline] fn hypot(a: Self, b: Self) -> Self { a.hypot(b) }
-            #[inline] fn copysign(a: Self, b: Self) -> Self { a.copysign(b) }
-            #[inline] fn sqrt(a: Self) -> Self { a.sqrt() }
-            #[inline] fn cbrt(a: Self) -> Self { a.cbrt() }
-            #[inline] fn exp(a: Self) -> Self { a.exp() }
-            #[inline] fn exp2(a: Self) -> Self { a.exp2() }
-            #[inline] fn expm1(a: Self) -> Self { a.exp_m1() }
-            #[inline] fn ln(a: Self) -> Self { a.ln() }
-            #[inline] fn log2(a: Self) -> Self { a.log2() }
-            #[inline] fn log10(a: Self) -> Self { a.log10() }
-            #[inline] fn log1p(a: Self) -> Self { a.ln_1p() }
-            #[inline] fn sin(a: Self) -> Self { a.sin() }
-            #[inline] fn cos(a: Self) -> Self { a.cos() }
-            #[inline] fn tan(a: Self) -> Self { a.tan() }
-            #[inline] fn asin(a: Self) -> Self { a.asin() }
-            #[inline] fn acos(a: Self) -> Self { a.acos() }
-            #[inline] fn atan(a: Self) -> Self { a.atan() }
-            #[inline] fn sinh(a: Self) -> Self { a.sinh() }
-            #[inline] fn cosh(a: Self) -> Self { a.cosh() }
-            #[inline] fn tanh(a: Self) -> Self { a.tanh() }
+            #[inline]
+            fn div(a: Self, b: Self) -> Self {
+                a / b
+            }
+            #[inline]
+            fn atan2(a: Self, b: Self) -> Self {
+                a.atan2(b)
+            }
+            #[inline]
+            fn hypot(a: Self, b: Self) -> Self {
+                a.hypot(b)
+            }
+            #[inline]
+            fn copysign(a: Self, b: Self) -> Self {
+                a.copysign(b)
+            }
+            #[inline]
+            fn sqrt(a: Self) -> Self {
+                a.sqrt()
+            }
+            #[inline]
+            fn cbrt(a: Self) -> Self {
+                a.cbrt()
+            }
+            #[inline]
+            fn exp(a: Self) -> Self {
+                a.exp()
+            }
+            #[inline]
+            fn exp2(a: Self) -> Self {
+                a.exp2()
+            }
+            #[inline]
+            fn expm1(a: Self) -> Self {
+                a.exp_m1()
+            }
+            #[inline]
+            fn ln(a: Self) -> Self {
+                a.ln()
+            }
+            #[inline]
+            fn log2(a: Self) -> Self {
+                a.log2()
+            }
+            #[inline]
+            fn log10(a: Self) -> Self {
+                a.log10()
+            }
+            #[inline]
+            fn log1p(a: Self) -> Self {
+                a.ln_1p()
+            }
+            #[inline]
+            fn sin(a: Self) -> Self {
+                a.sin()
+            }
+            #[inline]
+            fn cos(a: Self) -> Self {
+                a.cos()
+            }
+            #[inline]
+            fn tan(a: Self) -> Self {
+                a.tan()
+            }
+            #[inline]
+            fn asin(a: Self) -> Self {
+                a.asin()
+            }
+            #[inline]
+            fn acos(a: Self) -> Self {
+                a.acos()
+            }
+            #[inline]
+            fn atan(a: Self) -> Self {
+                a.atan()
+            }
+            #[inline]
+            fn sinh(a: Self) -> Self {
+                a.sinh()
+            }
+            #[inline]
+            fn cosh(a: Self) -> Self {
+                a.cosh()
+            }
+            #[inline]
+            fn tanh(a: Self) -> Self {
+                a.tanh()
+            }
             // SAFETY: the libm functions are pure and defined for every input.
-            #[inline] fn asinh(a: Self) -> Self { unsafe { $asinh(a) } }
-            #[inline] fn acosh(a: Self) -> Self { unsafe { $acosh(a) } }
-            #[inline] fn atanh(a: Self) -> Self { unsafe { $atanh(a) } }
-            #[inline] fn deg2rad(a: Self) -> Self { a * (std::$t::consts::PI / 180.0) }
-            #[inline] fn rad2deg(a: Self) -> Self { a * (180.0 / std::$t::consts::PI) }
+            #[inline]
+            fn asinh(a: Self) -> Self {
+                unsafe { $asinh(a) }
+            }
+            #[inline]
+            fn acosh(a: Self) -> Self {
+                unsafe { $acosh(a) }
+            }
+            #[inline]
+            fn atanh(a: Self) -> Self {
+                unsafe { $atanh(a) }
+            }
+            #[inline]
+            fn deg2rad(a: Self) -> Self {
+                a * (std::$t::consts::PI / 180.0)
+            }
+            #[inline]
+            fn rad2deg(a: Self) -> Self {
+                a * (180.0 / std::$t::consts::PI)
+            }
         }
 
         /// NumPy's `npy_divmod` (b != 0): Python-style floor quotient and remainder.

@@ -34,7 +34,14 @@ struct Rows {
 /// ArgMin/ArgMax/NanArgMin/NanArgMax take one axis or all axes (then the index is into
 /// the flattened C-order array). `loop_dtype` is the accumulation dtype, `out_dtype` the
 /// result dtype.
-pub fn reduce(op: ReduceOp, x: &NdArray, axes: &[usize], keepdims: bool, loop_dtype: DType, out_dtype: DType) -> KResult {
+pub fn reduce(
+    op: ReduceOp,
+    x: &NdArray,
+    axes: &[usize],
+    keepdims: bool,
+    loop_dtype: DType,
+    out_dtype: DType,
+) -> KResult {
     check_axes(axes, x.ndim(), "reduce")?;
     let nd = x.ndim();
     let kept: Vec<usize> = (0..nd).filter(|d| !axes.contains(d)).collect();
@@ -180,7 +187,13 @@ fn reduce_typed<T: Num>(op: ReduceOp, view: &NdArray, rows: &Rows, out_shape: Ve
                         }
                         let better = match best {
                             None => true,
-                            Some(b) => if is_min { e < r[b] } else { e > r[b] },
+                            Some(b) => {
+                                if is_min {
+                                    e < r[b]
+                                } else {
+                                    e > r[b]
+                                }
+                            }
                         };
                         if better {
                             best = Some(j);
@@ -259,4 +272,3 @@ fn moments<T: Float>(op: ReduceOp, view: &NdArray, rows: &Rows, out_shape: Vec<u
     }
     Ok(make(out, out_shape, out_dtype))
 }
-

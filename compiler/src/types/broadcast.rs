@@ -19,12 +19,7 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>, TypeErro
     let n_dims = a.len().max(b.len());
     let mut out_shape = vec![0; n_dims];
     for axis_from_end in 0..n_dims {
-        let dim_of = |shape: &[usize]| {
-            shape
-                .len()
-                .checked_sub(axis_from_end + 1)
-                .map_or(1, |axis_idx| shape[axis_idx])
-        };
+        let dim_of = |shape: &[usize]| shape.len().checked_sub(axis_from_end + 1).map_or(1, |axis_idx| shape[axis_idx]);
         let (da, db) = (dim_of(a), dim_of(b));
         out_shape[n_dims - 1 - axis_from_end] = if da == db || db == 1 {
             da

@@ -39,8 +39,7 @@
 use hpxl_runtime::DType;
 
 use super::promotion::{
-    can_cast_safe, min_int_dtype, out_of_bounds, promote, python_int_fits, result_type_unchecked,
-    strong_dtype,
+    can_cast_safe, min_int_dtype, out_of_bounds, promote, python_int_fits, result_type_unchecked, strong_dtype,
 };
 use super::{Operand, TypeError};
 use crate::ops::{BinaryOp, UnaryOp};
@@ -64,16 +63,15 @@ pub fn unary_loop_types(op: UnaryOp) -> &'static str {
     const FLOAT_ONCE: &str = "e->e f->f d->d";
     const FLOAT_TWICE_NO_E: &str = "e->e f->f d->d f->f d->d";
     const PREDICATE: &str = "?->? b->? B->? h->? H->? i->? I->? l->? L->? q->? Q->? e->? f->? d->?";
-    const ROUND: &str =
-        "?->? b->b B->B h->h H->H i->i I->I l->l L->L q->q Q->Q e->e f->f d->d f->f d->d";
+    const ROUND: &str = "?->? b->b B->B h->h H->H i->i I->I l->l L->L q->q Q->Q e->e f->f d->d f->f d->d";
     match op {
         Neg | Pos | Sign | Square | Reciprocal => ARITH,
         Invert => "?->? b->b B->B h->h H->H i->i I->I l->l L->L q->q Q->Q",
         LogicalNot | IsNan | IsInf | IsFinite => PREDICATE,
         Abs => "?->? b->b B->B h->h H->H i->i I->I l->l L->L q->q Q->Q e->e f->f d->d",
         Sqrt | Exp | Log | Rint => FLOAT_TWICE_NO_E,
-        Cbrt | Exp2 | Expm1 | Log2 | Log10 | Log1p | Tan | Arcsin | Arccos | Arctan | Sinh
-        | Cosh | Tanh | Arcsinh | Arccosh | Arctanh => FLOAT,
+        Cbrt | Exp2 | Expm1 | Log2 | Log10 | Log1p | Tan | Arcsin | Arccos | Arctan | Sinh | Cosh | Tanh | Arcsinh
+        | Arccosh | Arctanh => FLOAT,
         Sin | Cos | Deg2Rad | Rad2Deg => FLOAT_ONCE,
         Floor | Ceil | Trunc => ROUND,
         Signbit => "e->? f->? d->?",
@@ -84,15 +82,12 @@ pub fn unary_loop_types(op: UnaryOp) -> &'static str {
 pub fn binary_loop_types(op: BinaryOp) -> &'static str {
     use BinaryOp::*;
     const INTS: &str = "bb->b BB->B hh->h HH->H ii->i II->I ll->l LL->L qq->q QQ->Q";
-    const ARITH: &str =
-        "bb->b BB->B hh->h HH->H ii->i II->I ll->l LL->L qq->q QQ->Q ee->e ff->f dd->d";
-    const BOOL_ARITH: &str =
-        "??->? bb->b BB->B hh->h HH->H ii->i II->I ll->l LL->L qq->q QQ->Q ee->e ff->f dd->d";
+    const ARITH: &str = "bb->b BB->B hh->h HH->H ii->i II->I ll->l LL->L qq->q QQ->Q ee->e ff->f dd->d";
+    const BOOL_ARITH: &str = "??->? bb->b BB->B hh->h HH->H ii->i II->I ll->l LL->L qq->q QQ->Q ee->e ff->f dd->d";
     const BITWISE: &str = "??->? bb->b BB->B hh->h HH->H ii->i II->I ll->l LL->L qq->q QQ->Q";
     const COMPARE: &str =
         "??->? bb->? BB->? hh->? HH->? ii->? II->? ll->? LL->? qq->? QQ->? qQ->? Qq->? ee->? ff->? dd->?";
-    const LOGICAL: &str =
-        "??->? bb->? BB->? hh->? HH->? ii->? II->? ll->? LL->? qq->? QQ->? ee->? ff->? dd->?";
+    const LOGICAL: &str = "??->? bb->? BB->? hh->? HH->? ii->? II->? ll->? LL->? qq->? QQ->? ee->? ff->? dd->?";
     const FLOAT: &str = "ee->e ff->f dd->d";
     match op {
         Add | Mul | Minimum | Maximum | Fmin | Fmax => BOOL_ARITH,
@@ -148,9 +143,7 @@ fn parse_loops(name: &str, list: &str) -> Result<Vec<Loop>, TypeError> {
     list.split_whitespace()
         .map(|sig| {
             parse_loop(sig).ok_or_else(|| {
-                TypeError::new(format!(
-                    "internal error in types: bad loop signature {sig:?} for ufunc '{name}'"
-                ))
+                TypeError::new(format!("internal error in types: bad loop signature {sig:?} for ufunc '{name}'"))
             })
         })
         .collect()
@@ -184,40 +177,22 @@ fn dtype_class(dtype: DType) -> String {
 fn no_exact_loop(name: &str, inputs: &[DType]) -> TypeError {
     let types = match inputs {
         [one] => dtype_class(*one),
-        _ => format!(
-            "({})",
-            inputs
-                .iter()
-                .map(|&d| dtype_class(d))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        _ => format!("({})", inputs.iter().map(|&d| dtype_class(d)).collect::<Vec<_>>().join(", ")),
     };
-    TypeError::new(format!(
-        "ufunc '{name}' did not contain a loop with signature matching types {types} -> None"
-    ))
+    TypeError::new(format!("ufunc '{name}' did not contain a loop with signature matching types {types} -> None"))
 }
 
 /// The legacy linear search: the first loop every input casts to safely.
 fn linear_search(name: &str, list: &str, inputs: &[DType]) -> Result<Loop, TypeError> {
     parse_loops(name, list)?
         .into_iter()
-        .find(|lp| {
-            lp.inputs.len() == inputs.len()
-                && inputs
-                    .iter()
-                    .zip(&lp.inputs)
-                    .all(|(&x, &l)| can_cast_safe(x, l))
-        })
+        .find(|lp| lp.inputs.len() == inputs.len() && inputs.iter().zip(&lp.inputs).all(|(&x, &l)| can_cast_safe(x, l)))
         .ok_or_else(|| no_safe_loop(name))
 }
 
 /// Dispatch without promotion: the loop whose inputs are exactly the operands' dtypes.
 fn exact_match(name: &str, list: &str, inputs: &[DType]) -> Result<Loop, TypeError> {
-    parse_loops(name, list)?
-        .into_iter()
-        .find(|lp| lp.inputs == inputs)
-        .ok_or_else(|| no_exact_loop(name, inputs))
+    parse_loops(name, list)?.into_iter().find(|lp| lp.inputs == inputs).ok_or_else(|| no_exact_loop(name, inputs))
 }
 
 /// The loop dtype and output dtype NumPy's type resolution picks for a unary ufunc on a
@@ -237,20 +212,14 @@ pub fn unary_loop(op: UnaryOp, x: DType) -> Result<(DType, DType), TypeError> {
     };
     match lp.inputs.as_slice() {
         [input] => Ok((*input, lp.output)),
-        _ => Err(TypeError::new(format!(
-            "internal error in types: ufunc '{name}' loop is not unary"
-        ))),
+        _ => Err(TypeError::new(format!("internal error in types: ufunc '{name}' loop is not unary"))),
     }
 }
 
 /// The full loop signature of a binary ufunc on two operands (NEP 50 weak scalars
 /// included), following Note [Ufunc loop selection]; Python ints are checked against the
 /// loop dtype they are converted to (Note [Weak Python scalars]).
-pub fn binary_signature(
-    op: BinaryOp,
-    a: Operand,
-    b: Operand,
-) -> Result<BinarySignature, TypeError> {
+pub fn binary_signature(op: BinaryOp, a: Operand, b: Operand) -> Result<BinarySignature, TypeError> {
     let name = op.name();
     let operands = [a, b];
     // Weak operands take the NEP 50 result dtype of all operands.
@@ -263,11 +232,7 @@ pub fn binary_signature(
     for (slot, &operand) in dtypes.iter_mut().zip(&operands) {
         *slot = match (strong_dtype(operand), weak_dtype) {
             (Some(dtype), _) | (None, Some(dtype)) => dtype,
-            (None, None) => {
-                return Err(TypeError::new(
-                    "internal error in types: weak operand without a result dtype",
-                ))
-            }
+            (None, None) => return Err(TypeError::new("internal error in types: weak operand without a result dtype")),
         };
     }
     if op == BinaryOp::Sub && dtypes == [DType::Bool, DType::Bool] {
@@ -277,35 +242,22 @@ pub fn binary_signature(
         ));
     }
     let list = binary_loop_types(op);
-    let is_logical = matches!(
-        op,
-        BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::LogicalXor
-    );
+    let is_logical = matches!(op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::LogicalXor);
     let lp = if is_logical {
         let both_strong = weak_dtype.is_none();
         if both_strong && dtypes[0] == dtypes[1] {
             exact_match(name, list, &dtypes)?
         } else {
-            Loop {
-                inputs: vec![DType::Bool, DType::Bool],
-                output: DType::Bool,
-            }
+            Loop { inputs: vec![DType::Bool, DType::Bool], output: DType::Bool }
         }
     } else if op == BinaryOp::Div && dtypes.iter().all(|d| !d.is_float()) {
-        Loop {
-            inputs: vec![DType::Float64, DType::Float64],
-            output: DType::Float64,
-        }
+        Loop { inputs: vec![DType::Float64, DType::Float64], output: DType::Float64 }
     } else {
         linear_search(name, list, &dtypes)?
     };
     let mut inputs = match lp.inputs.as_slice() {
         [x, y] => [*x, *y],
-        _ => {
-            return Err(TypeError::new(format!(
-                "internal error in types: ufunc '{name}' loop is not binary"
-            )))
-        }
+        _ => return Err(TypeError::new(format!("internal error in types: ufunc '{name}' loop is not binary"))),
     };
     if !is_logical {
         for (position, &operand) in operands.iter().enumerate() {
@@ -325,10 +277,7 @@ pub fn binary_signature(
             }
         }
     }
-    Ok(BinarySignature {
-        inputs,
-        output: lp.output,
-    })
+    Ok(BinarySignature { inputs, output: lp.output })
 }
 
 /// The loop dtype and output dtype of a binary ufunc on two operands, weak scalars
@@ -353,17 +302,11 @@ mod tests {
     fn every_loop_list_parses() {
         for op in UnaryOp::ALL {
             let loops = parse_loops(op.name(), unary_loop_types(op));
-            assert!(
-                matches!(&loops, Ok(l) if !l.is_empty() && l.iter().all(|lp| lp.inputs.len() == 1)),
-                "{op:?}"
-            );
+            assert!(matches!(&loops, Ok(l) if !l.is_empty() && l.iter().all(|lp| lp.inputs.len() == 1)), "{op:?}");
         }
         for op in BinaryOp::ALL {
             let loops = parse_loops(op.name(), binary_loop_types(op));
-            assert!(
-                matches!(&loops, Ok(l) if !l.is_empty() && l.iter().all(|lp| lp.inputs.len() == 2)),
-                "{op:?}"
-            );
+            assert!(matches!(&loops, Ok(l) if !l.is_empty() && l.iter().all(|lp| lp.inputs.len() == 2)), "{op:?}");
         }
     }
 

@@ -43,9 +43,7 @@ mod reduce;
 use hpxl_runtime::dtype::DType;
 
 pub use broadcast::broadcast_shapes;
-pub use loops::{
-    binary_loop, binary_loop_types, binary_signature, unary_loop, unary_loop_types, BinarySignature,
-};
+pub use loops::{binary_loop, binary_loop_types, binary_signature, unary_loop, unary_loop_types, BinarySignature};
 pub use promotion::{can_cast_safe, can_cast_same_kind, promote, result_type};
 pub use reduce::{reduce_loop, scan_loop, scan_name};
 
@@ -70,9 +68,7 @@ pub struct TypeError {
 
 impl TypeError {
     pub(crate) fn new(message: impl Into<String>) -> TypeError {
-        TypeError {
-            message: message.into(),
-        }
+        TypeError { message: message.into() }
     }
 }
 

@@ -13,9 +13,7 @@ pub fn can_cast_safe(from: DType, to: DType) -> bool {
     }
     match (from.kind(), to.kind()) {
         (_, Kind::Bool) => false,
-        (Kind::Int, Kind::Int) | (Kind::UInt, Kind::UInt) | (Kind::Float, Kind::Float) => {
-            from.bits() <= to.bits()
-        }
+        (Kind::Int, Kind::Int) | (Kind::UInt, Kind::UInt) | (Kind::Float, Kind::Float) => from.bits() <= to.bits(),
         // An unsigned value needs one more bit as a signed one.
         (Kind::UInt, Kind::Int) => from.bits() < to.bits(),
         (Kind::Int, Kind::UInt) => false,
@@ -70,9 +68,7 @@ fn least_upper_bound(dtypes: &[DType]) -> Option<DType> {
     if dtypes.is_empty() {
         return None;
     }
-    let upper = BY_SIZE
-        .into_iter()
-        .find(|&c| dtypes.iter().all(|&d| can_cast_safe(d, c)));
+    let upper = BY_SIZE.into_iter().find(|&c| dtypes.iter().all(|&d| can_cast_safe(d, c)));
     Some(upper.unwrap_or(DType::Float64))
 }
 
@@ -115,10 +111,7 @@ pub(crate) fn result_type_unchecked(ops: &[Operand]) -> Result<DType, TypeError>
     let strong_dtypes: Vec<DType> = ops.iter().filter_map(|&op| strong_dtype(op)).collect();
     let strong = least_upper_bound(&strong_dtypes);
     // The widest weak default; int64 < float64 in category order.
-    let weak = ops
-        .iter()
-        .filter_map(|&op| weak_default(op))
-        .max_by_key(|&d| category(d));
+    let weak = ops.iter().filter_map(|&op| weak_default(op)).max_by_key(|&d| category(d));
     match (strong, weak) {
         (Some(strong), None) => Ok(strong),
         (None, Some(weak)) => Ok(weak),
@@ -151,10 +144,7 @@ pub(crate) fn python_int_fits(value: i64, dtype: DType) -> bool {
 
 /// NumPy's error when a Python int does not fit the dtype it is converted to.
 pub(crate) fn out_of_bounds(value: i64, dtype: DType) -> TypeError {
-    TypeError::new(format!(
-        "Python integer {value} out of bounds for {}",
-        dtype.name()
-    ))
+    TypeError::new(format!("Python integer {value} out of bounds for {}", dtype.name()))
 }
 
 /// np.result_type over strong and weak operands (NEP 50), and then, as every NumPy
@@ -181,9 +171,5 @@ pub(crate) fn min_int_dtype(value: i64) -> DType {
     } else {
         &[DType::Int8, DType::Int16, DType::Int32, DType::Int64]
     };
-    candidates
-        .iter()
-        .copied()
-        .find(|&d| python_int_fits(value, d))
-        .unwrap_or(DType::Int64)
+    candidates.iter().copied().find(|&d| python_int_fits(value, d)).unwrap_or(DType::Int64)
 }

@@ -91,26 +91,13 @@ fn array_to_string(a: &NdArray, separator: &str, prefix: &str, line_width: usize
     let values = gather(a, &axis_indices);
     let formatter = ElementFormatter::new(&values, a.dtype(), a.ndim() == 0);
     let texts = values.iter().map(|&v| formatter.format(v)).collect();
-    let shown = Shown {
-        texts,
-        shown_shape,
-        full_shape: a.shape.clone(),
-        summarise,
-    };
+    let shown = Shown { texts, shown_shape, full_shape: a.shape.clone(), summarise };
     let hanging_indent = format!(" {}", " ".repeat(prefix.len()));
     let mut strides = vec![1usize; shown.shown_shape.len()];
     for d in (0..strides.len().saturating_sub(1)).rev() {
         strides[d] = strides[d + 1] * shown.shown_shape[d + 1];
     }
-    recurse(
-        &shown,
-        &strides,
-        separator,
-        0,
-        0,
-        &hanging_indent,
-        line_width as isize,
-    )
+    recurse(&shown, &strides, separator, 0, 0, &hanging_indent, line_width as isize)
 }
 
 /// Elements at the cartesian product of per-axis indices, in row-major order.
@@ -160,21 +147,9 @@ fn recurse(
     let full_len = shown.full_shape[axis];
     let shown_len = shown.shown_shape[axis];
     let show_summary = shown.summarise && 2 * EDGE_ITEMS < full_len;
-    let (leading, trailing) = if show_summary {
-        (EDGE_ITEMS, EDGE_ITEMS)
-    } else {
-        (0, shown_len)
-    };
+    let (leading, trailing) = if show_summary { (EDGE_ITEMS, EDGE_ITEMS) } else { (0, shown_len) };
     let child = |i: usize| {
-        recurse(
-            shown,
-            strides,
-            separator,
-            axis + 1,
-            flat_base + i * strides[axis],
-            &next_hanging_indent,
-            next_width,
-        )
+        recurse(shown, strides, separator, axis + 1, flat_base + i * strides[axis], &next_hanging_indent, next_width)
     };
     let axes_left = ndim - axis;
     let mut s = String::new();
@@ -194,13 +169,7 @@ fn recurse(
             extend_line(&mut s, &mut line, &child(i), elem_width, hanging_indent);
             line.push_str(separator);
         }
-        extend_line(
-            &mut s,
-            &mut line,
-            &child(shown_len - 1),
-            elem_width,
-            hanging_indent,
-        );
+        extend_line(&mut s, &mut line, &child(shown_len - 1), elem_width, hanging_indent);
         s.push_str(&line);
     } else {
         let mut line_sep = separator.trim_end().to_string();
@@ -250,9 +219,7 @@ enum ElementFormatter {
 impl ElementFormatter {
     fn new(values: &[Scalar], dtype: DType, zero_dim: bool) -> ElementFormatter {
         if dtype.is_bool() {
-            return ElementFormatter::Bool {
-                true_text: if zero_dim { "True" } else { " True" },
-            };
+            return ElementFormatter::Bool { true_text: if zero_dim { "True" } else { " True" } };
         }
         if dtype.is_float() {
             let floats: Vec<Float> = values.iter().map(|&v| as_float(v)).collect();
@@ -310,16 +277,8 @@ struct FloatFormat {
 
 impl FloatFormat {
     fn new(values: &[Float], is_f32: bool) -> FloatFormat {
-        let finite: Vec<Float> = values
-            .iter()
-            .copied()
-            .filter(|v| v.to_f64().is_finite())
-            .collect();
-        let abs_nonzero: Vec<f64> = finite
-            .iter()
-            .map(|v| v.to_f64().abs())
-            .filter(|&v| v != 0.0)
-            .collect();
+        let finite: Vec<Float> = values.iter().copied().filter(|v| v.to_f64().is_finite()).collect();
+        let abs_nonzero: Vec<f64> = finite.iter().map(|v| v.to_f64().abs()).filter(|&v| v != 0.0).collect();
         let mut exp_format = false;
         if !abs_nonzero.is_empty() {
             let max_val = abs_nonzero.iter().copied().fold(f64::MIN, f64::max);
@@ -333,13 +292,7 @@ impl FloatFormat {
                 max_val >= 1e8 || min_val < 0.0001 || max_val / min_val > 1000.0
             };
         }
-        let mut fmt = FloatFormat {
-            exp_format,
-            pad_left: 0,
-            pad_right: 0,
-            exp_precision: 0,
-            exp_size: 0,
-        };
+        let mut fmt = FloatFormat { exp_format, pad_left: 0, pad_right: 0, exp_precision: 0, exp_size: 0 };
         if finite.is_empty() {
             // Nothing to measure; nan/inf padding below decides the width.
         } else if exp_format {
@@ -349,8 +302,7 @@ impl FloatFormat {
                 let int_len = 1 + d.negative as usize;
                 fmt.pad_left = fmt.pad_left.max(int_len);
                 fmt.exp_precision = fmt.exp_precision.max(d.digits.len() - 1);
-                max_exp_digits =
-                    max_exp_digits.max(d.exp10.unsigned_abs().to_string().len().max(2));
+                max_exp_digits = max_exp_digits.max(d.exp10.unsigned_abs().to_string().len().max(2));
             }
             fmt.exp_size = max_exp_digits;
             fmt.pad_right = fmt.exp_size + 2 + fmt.exp_precision;
@@ -386,13 +338,7 @@ impl FloatFormat {
         }
         if self.exp_format {
             let d = float::scientific_min_digits(x, self.exp_precision, self.exp_precision);
-            float::format_scientific(
-                &d,
-                Trim::Keep,
-                self.exp_precision,
-                self.pad_left,
-                self.exp_size,
-            )
+            float::format_scientific(&d, Trim::Keep, self.exp_precision, self.pad_left, self.exp_size)
         } else {
             let d = float::unique_positional(x, Some(PRECISION));
             float::format_positional(&d, Trim::KeepPoint, 0, self.pad_left, self.pad_right)

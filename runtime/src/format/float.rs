@@ -48,17 +48,9 @@ fn parse_rust_exp(text: &str) -> Decimal {
         digits.pop();
     }
     if digits.iter().all(|&d| d == b'0') {
-        return Decimal {
-            negative,
-            digits: vec![b'0'],
-            exp10: 0,
-        };
+        return Decimal { negative, digits: vec![b'0'], exp10: 0 };
     }
-    Decimal {
-        negative,
-        digits,
-        exp10,
-    }
+    Decimal { negative, digits, exp10 }
 }
 
 /// The shortest digits that round-trip at the value's own precision; among equally
@@ -140,22 +132,14 @@ fn decimal_from_fixed(text: &str) -> Decimal {
     let all: Vec<u8> = int_part.bytes().chain(frac_part.bytes()).collect();
     let first_nonzero = all.iter().position(|&b| b != b'0');
     match first_nonzero {
-        None => Decimal {
-            negative: false,
-            digits: vec![b'0'],
-            exp10: 0,
-        },
+        None => Decimal { negative: false, digits: vec![b'0'], exp10: 0 },
         Some(pos) => {
             let exp10 = int_part.len() as i32 - 1 - pos as i32;
             let mut digits = all[pos..].to_vec();
             while digits.len() > 1 && digits.last() == Some(&b'0') {
                 digits.pop();
             }
-            Decimal {
-                negative: false,
-                digits,
-                exp10,
-            }
+            Decimal { negative: false, digits, exp10 }
         }
     }
 }
@@ -218,13 +202,7 @@ fn apply_trim(mut frac: String, trim: Trim, min_digits: usize) -> (String, bool)
 
 /// Positional text of a finite value: sign, integer part left-padded to `pad_left`,
 /// point, fraction right-padded with spaces to `pad_right`.
-pub fn format_positional(
-    d: &Decimal,
-    trim: Trim,
-    min_digits: usize,
-    pad_left: usize,
-    pad_right: usize,
-) -> String {
+pub fn format_positional(d: &Decimal, trim: Trim, min_digits: usize, pad_left: usize, pad_right: usize) -> String {
     let (int_part, frac) = positional_parts(d);
     let (frac, point) = apply_trim(frac, trim, min_digits);
     let mut int_text = String::new();
@@ -249,13 +227,7 @@ pub fn format_positional(
 
 /// Scientific text of a finite value: mantissa with its integer part left-padded to
 /// `pad_left`, then `e`, the exponent sign and at least `exp_digits` (≥ 2) digits.
-pub fn format_scientific(
-    d: &Decimal,
-    trim: Trim,
-    min_digits: usize,
-    pad_left: usize,
-    exp_digits: usize,
-) -> String {
+pub fn format_scientific(d: &Decimal, trim: Trim, min_digits: usize, pad_left: usize, exp_digits: usize) -> String {
     let frac: String = d.digits[1..].iter().map(|&b| b as char).collect();
     let (frac, point) = apply_trim(frac, trim, min_digits);
     let mut int_text = String::new();
@@ -291,11 +263,7 @@ pub fn float_scalar_str(x: Float) -> String {
         return "nan".to_string();
     }
     if v.is_infinite() {
-        return if v < 0.0 {
-            "-inf".to_string()
-        } else {
-            "inf".to_string()
-        };
+        return if v < 0.0 { "-inf".to_string() } else { "inf".to_string() };
     }
     let max_positional = match x {
         Float::F32(_) => 1e6,

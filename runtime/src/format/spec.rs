@@ -49,11 +49,7 @@ impl FormatValue<'_> {
 
 /// Python's `repr(str)`: single quotes unless the text has `'` and no `"`.
 fn python_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::new();
     out.push(quote);
     for c in s.chars() {
@@ -90,12 +86,7 @@ struct Spec {
     kind: Option<char>,
 }
 
-fn parse_spec(
-    spec: &str,
-    default_type: char,
-    default_align: char,
-    type_name: &str,
-) -> Result<Spec, String> {
+fn parse_spec(spec: &str, default_type: char, default_align: char, type_name: &str) -> Result<Spec, String> {
     let chars: Vec<char> = spec.chars().collect();
     let mut pos = 0;
     let mut out = Spec {
@@ -145,10 +136,7 @@ fn parse_spec(
     }
     if pos > start {
         let text: String = chars[start..pos].iter().collect();
-        out.width = text
-            .parse::<i32>()
-            .map_err(|_| "Too many decimal digits in format string".to_string())?
-            as usize;
+        out.width = text.parse::<i32>().map_err(|_| "Too many decimal digits in format string".to_string())? as usize;
     }
     if pos < chars.len() && matches!(chars[pos], ',' | '_') {
         out.grouping = Some(chars[pos]);
@@ -171,15 +159,11 @@ fn parse_spec(
             return Err("Format specifier missing precision".to_string());
         }
         let text: String = chars[start..pos].iter().collect();
-        let precision = text
-            .parse::<i32>()
-            .map_err(|_| "Too many decimal digits in format string".to_string())?;
+        let precision = text.parse::<i32>().map_err(|_| "Too many decimal digits in format string".to_string())?;
         out.precision = Some(precision as usize);
     }
     if chars.len() - pos > 1 {
-        return Err(format!(
-            "Invalid format specifier '{spec}' for object of type '{type_name}'"
-        ));
+        return Err(format!("Invalid format specifier '{spec}' for object of type '{type_name}'"));
     }
     if pos < chars.len() {
         out.kind = Some(chars[pos]);
@@ -235,9 +219,7 @@ fn format_str(s: &str, spec_text: &str) -> Result<String, String> {
         return Err("Sign not allowed in string format specifier".to_string());
     }
     if spec.no_neg_zero {
-        return Err(
-            "Negative zero coercion (z) not allowed in string format specifier".to_string(),
-        );
+        return Err("Negative zero coercion (z) not allowed in string format specifier".to_string());
     }
     if spec.alternate {
         return Err("Alternate form (#) not allowed in string format specifier".to_string());
@@ -311,8 +293,7 @@ fn layout_number(
     let digits = match spec.grouping {
         Some(sep) if !int_digits.is_empty() => {
             let min_width = if spec.fill == '0' && align == '=' {
-                spec.width as isize
-                    - (sign.len() + prefix.len() + remainder.chars().count()) as isize
+                spec.width as isize - (sign.len() + prefix.len() + remainder.chars().count()) as isize
             } else {
                 0
             };
@@ -347,21 +328,12 @@ fn sign_text(negative: bool, sign: Option<char>) -> &'static str {
     }
 }
 
-fn format_integer(
-    negative: bool,
-    magnitude: u64,
-    spec_text: &str,
-    type_name: &str,
-) -> Result<String, String> {
+fn format_integer(negative: bool, magnitude: u64, spec_text: &str, type_name: &str) -> Result<String, String> {
     let spec = parse_spec(spec_text, 'd', '>', type_name)?;
     let kind = spec.kind.unwrap_or('d');
     match kind {
         'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => {
-            let v = if negative {
-                -(magnitude as f64)
-            } else {
-                magnitude as f64
-            };
+            let v = if negative { -(magnitude as f64) } else { magnitude as f64 };
             return format_float_spec(v, &spec);
         }
         'b' | 'c' | 'd' | 'o' | 'x' | 'X' | 'n' => {}
@@ -371,27 +343,19 @@ fn format_integer(
         return Err("Precision not allowed in integer format specifier".to_string());
     }
     if spec.no_neg_zero {
-        return Err(
-            "Negative zero coercion (z) not allowed in integer format specifier".to_string(),
-        );
+        return Err("Negative zero coercion (z) not allowed in integer format specifier".to_string());
     }
     if kind == 'c' {
         if spec.sign.is_some() {
             return Err("Sign not allowed with integer format specifier 'c'".to_string());
         }
         if spec.alternate {
-            return Err(
-                "Alternate form (#) not allowed with integer format specifier 'c'".to_string(),
-            );
+            return Err("Alternate form (#) not allowed with integer format specifier 'c'".to_string());
         }
         if !negative && magnitude > i64::MAX as u64 {
             return Err("Python int too large to convert to C long".to_string());
         }
-        let c = if negative {
-            None
-        } else {
-            u32::try_from(magnitude).ok().and_then(char::from_u32)
-        };
+        let c = if negative { None } else { u32::try_from(magnitude).ok().and_then(char::from_u32) };
         let Some(c) = c else {
             return Err("%c arg not in range(0x110000)".to_string());
         };
@@ -440,8 +404,7 @@ fn format_float_spec(v: f64, spec: &Spec) -> Result<String, String> {
     if negative {
         text.remove(0);
         let has_digits = text.bytes().any(|b| b.is_ascii_digit());
-        if spec.no_neg_zero && has_digits && text.bytes().all(|b| !b.is_ascii_digit() || b == b'0')
-        {
+        if spec.no_neg_zero && has_digits && text.bytes().all(|b| !b.is_ascii_digit() || b == b'0') {
             negative = false;
         }
     }
@@ -455,22 +418,12 @@ fn format_float_spec(v: f64, spec: &Spec) -> Result<String, String> {
 }
 
 /// CPython's `PyOS_double_to_string` for modes 'e', 'f', 'g' and 'r' (lowercase).
-fn double_to_string(
-    v: f64,
-    mode: char,
-    precision: usize,
-    alternate: bool,
-    add_dot_0: bool,
-) -> String {
+fn double_to_string(v: f64, mode: char, precision: usize, alternate: bool, add_dot_0: bool) -> String {
     if v.is_nan() {
         return "nan".to_string();
     }
     if v.is_infinite() {
-        return if v < 0.0 {
-            "-inf".to_string()
-        } else {
-            "inf".to_string()
-        };
+        return if v < 0.0 { "-inf".to_string() } else { "inf".to_string() };
     }
     let sign = if v.is_sign_negative() { "-" } else { "" };
     let a = v.abs();
@@ -508,17 +461,9 @@ fn double_to_string(
                         digits.push('0');
                     }
                 }
-                (
-                    digits,
-                    exp10,
-                    if add_dot_0 { p as i32 - 1 } else { p as i32 },
-                )
+                (digits, exp10, if add_dot_0 { p as i32 - 1 } else { p as i32 })
             };
-            let digits = if digits == "0" && !alternate {
-                "0".to_string()
-            } else {
-                digits
-            };
+            let digits = if digits == "0" && !alternate { "0".to_string() } else { digits };
             let decpt = exp10 + 1;
             let use_exp = decpt <= -4 || decpt > limit;
             let mut s;
@@ -540,11 +485,7 @@ fn double_to_string(
                     s.push('.');
                 }
             } else {
-                s = format!(
-                    "{}.{}",
-                    &digits[..decpt as usize],
-                    &digits[decpt as usize..]
-                );
+                s = format!("{}.{}", &digits[..decpt as usize], &digits[decpt as usize..]);
             }
             format!("{sign}{s}")
         }
@@ -559,11 +500,7 @@ fn parse_sci(text: &str) -> (String, i32) {
 }
 
 fn exponent_text(exp10: i32) -> String {
-    format!(
-        "{}{:02}",
-        if exp10 < 0 { '-' } else { '+' },
-        exp10.unsigned_abs()
-    )
+    format!("{}{:02}", if exp10 < 0 { '-' } else { '+' }, exp10.unsigned_abs())
 }
 
 /// Python's printf-style `fmt % args`.
@@ -579,8 +516,7 @@ pub fn percent_format(fmt: &str, args: &[FormatValue]) -> Result<String, String>
             continue;
         }
         i += 1;
-        let (mut left, mut plus, mut space, mut alternate, mut zero) =
-            (false, false, false, false, false);
+        let (mut left, mut plus, mut space, mut alternate, mut zero) = (false, false, false, false, false);
         while i < chars.len() {
             match chars[i] {
                 '-' => left = true,
@@ -594,9 +530,7 @@ pub fn percent_format(fmt: &str, args: &[FormatValue]) -> Result<String, String>
         }
         let mut width = 0usize;
         while i < chars.len() && chars[i].is_ascii_digit() {
-            width = width
-                .saturating_mul(10)
-                .saturating_add(chars[i] as usize - '0' as usize);
+            width = width.saturating_mul(10).saturating_add(chars[i] as usize - '0' as usize);
             i += 1;
         }
         let mut precision = None;
@@ -604,9 +538,7 @@ pub fn percent_format(fmt: &str, args: &[FormatValue]) -> Result<String, String>
             i += 1;
             let mut p = 0usize;
             while i < chars.len() && chars[i].is_ascii_digit() {
-                p = p
-                    .saturating_mul(10)
-                    .saturating_add(chars[i] as usize - '0' as usize);
+                p = p.saturating_mul(10).saturating_add(chars[i] as usize - '0' as usize);
                 i += 1;
             }
             precision = Some(p);
@@ -648,11 +580,7 @@ pub fn percent_format(fmt: &str, args: &[FormatValue]) -> Result<String, String>
         };
         let (sign_part, prefix, body): (String, &str, String) = match conv {
             's' | 'r' | 'a' => {
-                let text = if conv == 's' {
-                    arg.to_str()
-                } else {
-                    arg.to_repr()
-                };
+                let text = if conv == 's' { arg.to_str() } else { arg.to_repr() };
                 let text = match precision {
                     Some(p) => text.chars().take(p).collect(),
                     None => text,
@@ -662,12 +590,8 @@ pub fn percent_format(fmt: &str, args: &[FormatValue]) -> Result<String, String>
             }
             'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
                 let (negative, mut digits) = match arg {
-                    FormatValue::Float(v) if matches!(conv, 'd' | 'i' | 'u') => {
-                        float_to_integer(v)?
-                    }
-                    FormatValue::Float32(v) if matches!(conv, 'd' | 'i' | 'u') => {
-                        float_to_integer(v as f64)?
-                    }
+                    FormatValue::Float(v) if matches!(conv, 'd' | 'i' | 'u') => float_to_integer(v)?,
+                    FormatValue::Float32(v) if matches!(conv, 'd' | 'i' | 'u') => float_to_integer(v as f64)?,
                     other => {
                         let (negative, magnitude) = percent_integer(other, conv)?;
                         let digits = match conv {
@@ -690,31 +614,21 @@ pub fn percent_format(fmt: &str, args: &[FormatValue]) -> Result<String, String>
                     (true, 'X') => "0X",
                     _ => "",
                 };
-                let sign_part = if negative {
-                    "-".to_string()
-                } else {
-                    sign.to_string()
-                };
+                let sign_part = if negative { "-".to_string() } else { sign.to_string() };
                 (sign_part, prefix, digits)
             }
             'c' => {
                 let c = match arg {
                     FormatValue::Str(s) if s.chars().count() == 1 => s.to_string(),
-                    FormatValue::Str(_) => return Err(
-                        "%c requires an int or a unicode character, not a string of length != 1"
-                            .to_string(),
-                    ),
+                    FormatValue::Str(_) => {
+                        return Err("%c requires an int or a unicode character, not a string of length != 1".to_string())
+                    }
                     FormatValue::Float(_) | FormatValue::Float32(_) => {
-                        return Err(
-                            "%c requires an int or a unicode character, not float".to_string()
-                        )
+                        return Err("%c requires an int or a unicode character, not float".to_string())
                     }
                     other => {
                         let (negative, magnitude) = percent_integer(other, 'c')?;
-                        match (!negative)
-                            .then(|| u32::try_from(magnitude).ok().and_then(char::from_u32))
-                            .flatten()
-                        {
+                        match (!negative).then(|| u32::try_from(magnitude).ok().and_then(char::from_u32)).flatten() {
                             Some(c) => c.to_string(),
                             None => return Err("%c arg not in range(0x110000)".to_string()),
                         }
@@ -741,11 +655,7 @@ pub fn percent_format(fmt: &str, args: &[FormatValue]) -> Result<String, String>
                 if negative {
                     text.remove(0);
                 }
-                let sign_part = if negative {
-                    "-".to_string()
-                } else {
-                    sign.to_string()
-                };
+                let sign_part = if negative { "-".to_string() } else { sign.to_string() };
                 (sign_part, "", text)
             }
         };
