@@ -95,6 +95,14 @@ impl Session {
         d.primary_span().map(|s| self.interp.sources.line_of(s.file, s.lo))
     }
 
+    /// The text form of the pending graph behind a global array variable (`None` if the
+    /// name is unbound or not an array).
+    pub fn graph_text(&self, name: &str) -> Option<String> {
+        let Some(Value::Array(a)) = self.interp.globals.lookup(name) else { return None };
+        let node = a.node(hpxl_grammar::Span::default()).ok()?;
+        Some(hpxl_compiler::graph_text::dump(&node))
+    }
+
     /// `repr()` of a value, as the interactive loop echoes it.
     pub fn repr(&mut self, v: &Value) -> Result<String, Diagnostic> {
         hpxl_compiler::display::repr_of(v, hpxl_grammar::Span::default())

@@ -206,8 +206,13 @@ impl Node {
         }
     }
 
-    fn inputs(&self) -> Vec<NodeRef> {
+    pub(crate) fn inputs(&self) -> Vec<NodeRef> {
         op_inputs(&self.op.borrow())
+    }
+
+    /// Runs `f` on the node's operation (for printing).
+    pub(crate) fn with_op<T>(&self, f: impl FnOnce(&Op) -> T) -> T {
+        f(&self.op.borrow())
     }
 }
 
@@ -339,6 +344,25 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     if let Some(v) = root.value() {
         return Ok(v);
     }
+    let level = debug_level();
+    if level >= 2 {
+        eprint!("HPXL_DEBUG realize:\n{}", crate::graph_text::dump(root));
+    }
+    let (what, start) = (root.op_name(), std::time::Instant::now());
+    let result = realize_pending(root);
+    if level >= 1 {
+        eprintln!("HPXL_DEBUG realize {what}{:?}: {:.3} ms", root.shape, start.elapsed().as_secs_f64() * 1e3);
+    }
+    result
+}
+
+/// `HPXL_DEBUG` (read once): 1 prints realisation timings, 2 also the graph realised.
+pub fn debug_level() -> u32 {
+    static LEVEL: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *LEVEL.get_or_init(|| std::env::var("HPXL_DEBUG").ok().and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+fn realize_pending(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     // Iterative post-order traversal.
     let mut stack: Vec<(NodeRef, bool)> = vec![(root.clone(), false)];
     while let Some((n, expanded)) = stack.pop() {

@@ -9,6 +9,7 @@ pub mod call;
 pub mod display;
 pub mod eval;
 pub mod graph;
+pub mod graph_text;
 pub mod index;
 pub mod interp;
 pub mod ops;
