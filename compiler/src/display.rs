@@ -107,7 +107,9 @@ pub fn python_str_repr(s: &str) -> String {
 
 /// `format(v, spec)` as used by f-strings and `str.format`.
 pub fn format_value(v: &Value, spec: &str, span: Span) -> R<String> {
-    if spec.is_empty() {
+    // NumPy scalars go through the mini-language even with an empty spec: a float32's
+    // `__format__` widens it to a Python float (`f"{float32(0.1)}"` is 0.10000000149011612).
+    if spec.is_empty() && !matches!(v, Value::Array(a) if a.ndim() == 0) {
         return str_of(v, span);
     }
     let scalar;
