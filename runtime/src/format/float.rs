@@ -210,18 +210,21 @@ pub fn format_positional(d: &Decimal, trim: Trim, min_digits: usize, pad_left: u
         int_text.push('-');
     }
     int_text.push_str(&int_part);
-    let mut out = String::new();
-    for _ in int_text.len()..pad_left {
-        out.push(' ');
-    }
-    out.push_str(&int_text);
-    if point {
-        out.push('.');
-    }
-    out.push_str(&frac);
+    let mut out = mantissa(&int_text, point, &frac, pad_left);
     for _ in frac.len()..pad_right {
         out.push(' ');
     }
+    out
+}
+
+/// `int_text` right-aligned to `pad_left`, then the point (if any) and the fraction.
+fn mantissa(int_text: &str, point: bool, frac: &str, pad_left: usize) -> String {
+    let mut out = " ".repeat(pad_left.saturating_sub(int_text.len()));
+    out.push_str(int_text);
+    if point {
+        out.push('.');
+    }
+    out.push_str(frac);
     out
 }
 
@@ -235,15 +238,7 @@ pub fn format_scientific(d: &Decimal, trim: Trim, min_digits: usize, pad_left: u
         int_text.push('-');
     }
     int_text.push(d.digits[0] as char);
-    let mut out = String::new();
-    for _ in int_text.len()..pad_left {
-        out.push(' ');
-    }
-    out.push_str(&int_text);
-    if point {
-        out.push('.');
-    }
-    out.push_str(&frac);
+    let mut out = mantissa(&int_text, point, &frac, pad_left);
     out.push('e');
     out.push(if d.exp10 < 0 { '-' } else { '+' });
     let exp = d.exp10.unsigned_abs().to_string();
