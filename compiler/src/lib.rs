@@ -12,10 +12,13 @@ pub mod graph;
 pub mod graph_text;
 pub mod index;
 pub mod interp;
+pub mod jit;
+pub mod kir;
 pub mod ops;
 pub mod pyscalar;
 pub mod types;
 pub mod value;
+pub mod vmath;
 
 pub use call::CallArgs;
 pub use eval::{BuiltinFn, Interp, Registry};
