@@ -9,7 +9,7 @@ A golden program is hpxl-native source (no `np.` prefix) that starts with a head
     # | line 2
     # expect-error: E0300 line 7       (only for failing programs)
 
-The header is the longest prefix of lines that start with `# test:`, `# expect-` or
+The header is the longest prefix of lines that start with `# test:`, `# kernels:`, `# expect-` or
 `# |` (an output line is `# | ` + text, or just `# |` when the line is empty). Everything
 after it is the program. This script runs the program under Python + NumPy with a
 prelude (PRELUDE below: `from numpy import *` and the few hpxl names NumPy lacks), and
@@ -49,14 +49,18 @@ def realize(*arrays):
 
 
 def split_header(text):
-    """Returns (description, body_lines) of a golden file."""
+    """Returns (description, extra header lines, body_lines) of a golden file."""
     lines = text.split("\n")
     desc = None
+    extra = []
     i = 0
     while i < len(lines):
         line = lines[i]
         if line.startswith("# test:"):
             desc = line[len("# test:"):].strip()
+        elif line.startswith("# kernels:"):
+            # Asserted by the test runner (cranelift kernel launches), kept as written.
+            extra.append(line)
         elif line.startswith("# expect-") or line == "# |" or line.startswith("# | "):
             pass
         else:
@@ -64,11 +68,11 @@ def split_header(text):
         i += 1
     if desc is None:
         raise ValueError("missing `# test:` line")
-    return desc, lines[i:]
+    return desc, extra, lines[i:]
 
 
-def render(desc, body_lines, stdout, info):
-    header = [f"# test: {desc}", "# expect-stdout:"]
+def render(desc, extra, body_lines, stdout, info):
+    header = [f"# test: {desc}"] + extra + ["# expect-stdout:"]
     out_lines = stdout.split("\n")
     if out_lines and out_lines[-1] == "":
         out_lines.pop()
@@ -81,12 +85,12 @@ def render(desc, body_lines, stdout, info):
 
 def regenerate(path):
     text = path.read_text(encoding="utf-8")
-    desc, body_lines = split_header(text)
+    desc, extra, body_lines = split_header(text)
     body = "\n".join(body_lines)
     stdout, info = run_python(body, path.name, path.parent, prelude=PRELUDE)
     if stdout and not stdout.endswith("\n"):
         raise RuntimeError(f"{path.name}: output must end with a newline")
-    return text, render(desc, body_lines, stdout, info), info
+    return text, render(desc, extra, body_lines, stdout, info), info
 
 
 def main_for(directory, pattern, argv=None):

@@ -10,26 +10,14 @@ use std::rc::Rc;
 pub use hpxl_compiler::{Array, Value};
 pub use hpxl_grammar::{Code, Diagnostic, SourceMap};
 
-/// The backends a session can run on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    /// The reference backend: evaluates graph nodes one at a time with plain Rust loops.
-    Interp,
-}
-
-impl Backend {
-    pub fn from_name(name: &str) -> Option<Backend> {
-        match name {
-            "interp" => Some(Backend::Interp),
-            _ => None,
-        }
-    }
-}
+pub use hpxl_compiler::fuse::Backend;
+pub use hpxl_runtime::telemetry::{self, Telemetry};
 
 /// An interpreter session: global variables persist between `run` calls.
 pub struct Session {
     interp: Interp,
     backend: Backend,
+    small_threshold: usize,
 }
 
 /// A `Write` sink that collects output in memory.
@@ -67,7 +55,11 @@ impl Session {
 
     /// A session printing to `out`.
     pub fn with_output(out: Box<dyn Write>) -> Session {
-        Session { interp: Interp::new(hpxl_stdlib::registry(), out), backend: Backend::Interp }
+        Session {
+            interp: Interp::new(hpxl_stdlib::registry(), out),
+            backend: Backend::Cranelift,
+            small_threshold: default_small_threshold(),
+        }
     }
 
     pub fn set_backend(&mut self, backend: Backend) {
@@ -78,8 +70,16 @@ impl Session {
         self.backend
     }
 
+    /// Kernels over fewer elements than `n` run on the interp backend (0: compile every
+    /// kernel, which the tests use to exercise the JIT on small programs).
+    pub fn set_small_threshold(&mut self, n: usize) {
+        self.small_threshold = n;
+    }
+
     /// Parses and runs `source`; returns the value of a trailing expression statement.
     pub fn run(&mut self, name: &str, source: &str) -> Result<Option<Value>, Diagnostic> {
+        hpxl_compiler::fuse::set_backend(self.backend);
+        hpxl_compiler::fuse::set_small_threshold(self.small_threshold);
         let r = self.interp.run_source(name, source);
         let _ = self.interp.out.flush();
         r
@@ -109,6 +109,15 @@ impl Session {
     }
 }
 
+/// The small-array threshold: `HPXL_SMALL_THRESHOLD` when set (0 compiles every
+/// kernel), else the built-in default.
+fn default_small_threshold() -> usize {
+    std::env::var("HPXL_SMALL_THRESHOLD")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(hpxl_compiler::fuse::DEFAULT_SMALL_THRESHOLD)
+}
+
 /// The result of running a program with its output captured.
 pub struct Outcome {
     pub stdout: String,
@@ -125,11 +134,18 @@ pub const PROGRAM_STACK: usize = 512 << 20;
 /// Runs a whole program in a fresh session with captured output, on a thread with a
 /// large stack.
 pub fn run_capture(name: &str, source: &str) -> Outcome {
+    run_capture_with(name, source, Backend::Cranelift, hpxl_compiler::fuse::DEFAULT_SMALL_THRESHOLD)
+}
+
+/// `run_capture` on a given backend and small-array threshold.
+pub fn run_capture_with(name: &str, source: &str, backend: Backend, small_threshold: usize) -> Outcome {
     let name = name.to_string();
     let source = source.to_string();
     let handle = std::thread::Builder::new().stack_size(PROGRAM_STACK).spawn(move || {
         let cap = Capture::default();
         let mut session = Session::with_output(Box::new(cap.clone()));
+        session.set_backend(backend);
+        session.set_small_threshold(small_threshold);
         let result = session.run(&name, &source);
         let stdout = cap.text();
         match result {

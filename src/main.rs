@@ -5,6 +5,8 @@ use clap::Parser;
 use hpxl::{Backend, Session};
 use std::io::Write;
 
+mod bench;
+
 #[derive(Parser, Debug)]
 #[command(name = "hpxl", version, about = "A NumPy-flavoured array language and JIT compiler")]
 struct Cli {
@@ -13,12 +15,18 @@ struct Cli {
     /// Run this code instead of a script.
     #[arg(short = 'c', long = "command")]
     command: Option<String>,
-    /// Execution backend (only `interp` exists so far).
-    #[arg(long, default_value = "interp")]
+    /// Execution backend: `cranelift` (fused JIT kernels) or `interp` (reference).
+    #[arg(long, default_value = "cranelift")]
     backend: String,
-    /// Number of worker threads (the interp backend runs on one).
+    /// Number of worker threads (default: `HPXL_THREADS`, else every core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Print debugging dumps: `kernels` shows fusion decisions, kir and Cranelift IR.
+    #[arg(long, value_name = "WHAT")]
+    dump: Option<String>,
+    /// Arguments after the script (`hpxl bench [FILTER] [--json] [--reps N]`).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    args: Vec<String>,
 }
 
 fn main() {
@@ -44,11 +52,26 @@ fn main() {
 }
 
 fn run(cli: Cli) -> Result<i32> {
-    let Some(backend) = Backend::from_name(&cli.backend) else {
-        bail!("unknown backend `{}` (available: interp)", cli.backend);
+    let Some(backend) = Backend::parse(&cli.backend) else {
+        bail!("unknown backend `{}` (available: cranelift, interp)", cli.backend);
     };
-    if cli.threads == Some(0) {
-        bail!("--threads must be at least 1");
+    match cli.threads {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => {
+            hpxl_runtime::exec::configure(n);
+        }
+        None => {}
+    }
+    match cli.dump.as_deref() {
+        None => {}
+        Some("kernels") => hpxl_compiler::fuse::set_dump_kernels(true),
+        Some(other) => bail!("unknown dump `{other}` (available: kernels)"),
+    }
+    if cli.command.is_none() && cli.script.as_deref() == Some(std::path::Path::new("bench")) {
+        return bench::main(backend, &cli.args);
+    }
+    if !cli.args.is_empty() {
+        bail!("unexpected arguments after the script: {}", cli.args.join(" "));
     }
     let mut session = Session::new();
     session.set_backend(backend);

@@ -2,6 +2,10 @@
 //! `tests/golden/*.hx` (expected output or error in a header block) and
 //! `examples/*.hx` (with `.expected` files) runs through hpxl and is compared.
 //!
+//! Every program runs on both backends: `interp`, and `cranelift` with the small-array
+//! threshold at 0 so that even tiny programs go through fused, compiled kernels. A golden
+//! header line `# kernels: N` asserts how many kernels the cranelift run launches.
+//!
 //! Run one area or file: `cargo test --test programs -- golden/aliasing`.
 //! `HPXL_BLESS=1` rewrites golden headers from hpxl's output (review the diff!).
 
@@ -12,6 +16,8 @@ struct Expectation {
     stdout: String,
     /// (error code, 1-based line).
     error: Option<(String, usize)>,
+    /// Kernels the cranelift backend launches (`# kernels: N`).
+    kernels: Option<u64>,
 }
 
 fn main() {
@@ -61,7 +67,8 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
     } else {
         parse_header(&source).ok_or("golden file lacks an `# expect-stdout:` header")?
     };
-    let outcome = hpxl::run_capture(&path.display().to_string(), &source);
+    let display = path.display().to_string();
+    let outcome = hpxl::run_capture_with(&display, &source, hpxl::Backend::Interp, 0);
     if bless && path.extension().is_some_and(|e| e == "hx") && !name.starts_with("examples/") {
         let error = outcome.error.as_ref().map(|d| (d.code.as_str().to_string(), outcome.error_line.unwrap_or(0)));
         let blessed = rewrite_header(&source, &outcome.stdout, error.as_ref());
@@ -69,30 +76,43 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
         return Ok(());
     }
     let mut problems = Vec::new();
-    if let Err(diff) = compare_output(&expected.stdout, &outcome.stdout) {
-        problems.push(format!("stdout differs:\n{diff}"));
-    }
-    match (&expected.error, &outcome.error) {
-        (None, None) => {}
-        (None, Some(_)) => problems.push(format!("unexpected error:\n{}", outcome.rendered)),
-        (Some((code, line)), None) => {
-            problems.push(format!("expected error {code} at line {line}, but the program succeeded"))
-        }
-        (Some((code, line)), Some(d)) => {
-            if d.code.as_str() != code || outcome.error_line != Some(*line) {
-                problems.push(format!(
-                    "expected error {code} at line {line}, got {} at line {}:\n{}",
-                    d.code.as_str(),
-                    outcome.error_line.map_or("?".into(), |l| l.to_string()),
-                    outcome.rendered
-                ));
-            }
+    check_outcome("interp", &expected, &outcome, &mut problems);
+    let before = hpxl::telemetry::snapshot();
+    let outcome = hpxl::run_capture_with(&display, &source, hpxl::Backend::Cranelift, 0);
+    let launched = hpxl::telemetry::snapshot().since(&before).kernel_launches;
+    check_outcome("cranelift", &expected, &outcome, &mut problems);
+    if let Some(k) = expected.kernels {
+        if launched != k {
+            problems.push(format!("[cranelift] expected {k} kernel launches, got {launched}"));
         }
     }
     if problems.is_empty() {
         Ok(())
     } else {
         Err(problems.join("\n"))
+    }
+}
+
+fn check_outcome(backend: &str, expected: &Expectation, outcome: &hpxl::Outcome, problems: &mut Vec<String>) {
+    if let Err(diff) = compare_output(&expected.stdout, &outcome.stdout) {
+        problems.push(format!("[{backend}] stdout differs:\n{diff}"));
+    }
+    match (&expected.error, &outcome.error) {
+        (None, None) => {}
+        (None, Some(_)) => problems.push(format!("[{backend}] unexpected error:\n{}", outcome.rendered)),
+        (Some((code, line)), None) => {
+            problems.push(format!("[{backend}] expected error {code} at line {line}, but the program succeeded"))
+        }
+        (Some((code, line)), Some(d)) => {
+            if d.code.as_str() != code || outcome.error_line != Some(*line) {
+                problems.push(format!(
+                    "[{backend}] expected error {code} at line {line}, got {} at line {}:\n{}",
+                    d.code.as_str(),
+                    outcome.error_line.map_or("?".into(), |l| l.to_string()),
+                    outcome.rendered
+                ));
+            }
+        }
     }
 }
 
@@ -113,7 +133,7 @@ fn parse_expected_file(text: &str) -> Expectation {
             }
         }
     }
-    Expectation { stdout, error }
+    Expectation { stdout, error, kernels: None }
 }
 
 /// Golden header: `# expect-stdout:` followed by `# | line` rows, optional
@@ -121,6 +141,7 @@ fn parse_expected_file(text: &str) -> Expectation {
 fn parse_header(source: &str) -> Option<Expectation> {
     let mut stdout = String::new();
     let mut error = None;
+    let mut kernels = None;
     let mut seen = false;
     for line in source.lines() {
         if line.starts_with("# expect-stdout:") {
@@ -133,26 +154,33 @@ fn parse_header(source: &str) -> Option<Expectation> {
             if let (Some(code), Some(l)) = (w.first(), w.iter().position(|x| *x == "line").and_then(|i| w.get(i + 1))) {
                 error = Some((code.to_string(), l.parse().ok()?));
             }
+        } else if let Some(rest) = line.strip_prefix("# kernels:") {
+            kernels = Some(rest.trim().parse().ok()?);
         } else if !line.starts_with("# test:") && !line.starts_with("# expect") {
             break;
         }
     }
-    seen.then_some(Expectation { stdout, error })
+    seen.then_some(Expectation { stdout, error, kernels })
 }
 
 fn rewrite_header(source: &str, stdout: &str, error: Option<&(String, usize)>) -> String {
     let mut desc = None;
+    let mut kernels = None;
     let mut body_start = 0;
     for (i, line) in source.lines().enumerate() {
         if let Some(d) = line.strip_prefix("# test:") {
             desc = Some(d.trim().to_string());
+        } else if line.starts_with("# kernels:") {
+            kernels = Some(line.to_string());
         } else if !(line.starts_with("# expect") || line.starts_with("# |")) {
             body_start = i;
             break;
         }
     }
     let body: Vec<&str> = source.lines().skip(body_start).collect();
-    let mut header = vec![format!("# test: {}", desc.unwrap_or_default()), "# expect-stdout:".to_string()];
+    let mut header = vec![format!("# test: {}", desc.unwrap_or_default())];
+    header.extend(kernels);
+    header.push("# expect-stdout:".to_string());
     for l in stdout.lines() {
         header.push(if l.is_empty() { "# |".into() } else { format!("# | {l}") });
     }

@@ -237,11 +237,16 @@ impl Interp {
             }
             StmtKind::With { items, body } => {
                 let mut pushed = 0;
+                // `policy("seq")`: work realised inside the block runs on this thread.
+                let mut guards: Vec<hpxl_runtime::exec::SeqGuard> = Vec::new();
                 for (e, target) in items {
                     let v = self.eval(e, scope)?;
                     match &v {
                         Value::Context(Context::Policy(p)) => {
                             self.policies.push(p.clone());
+                            if p == "seq" {
+                                guards.push(hpxl_runtime::exec::SeqGuard::new());
+                            }
                             pushed += 1;
                         }
                         other => {
@@ -260,6 +265,7 @@ impl Interp {
                 for _ in 0..pushed {
                     self.policies.pop();
                 }
+                drop(guards);
                 return r;
             }
             StmtKind::Global(names) | StmtKind::Nonlocal(names) => {

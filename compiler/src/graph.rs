@@ -217,6 +217,10 @@ impl Node {
 }
 
 /// The input nodes of an operation.
+pub(crate) fn op_inputs_of(op: &Op) -> Vec<NodeRef> {
+    op_inputs(op)
+}
+
 fn op_inputs(op: &Op) -> Vec<NodeRef> {
     match op {
         Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => Vec::new(),
@@ -349,7 +353,10 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
         eprint!("HPXL_DEBUG realize:\n{}", crate::graph_text::dump(root));
     }
     let (what, start) = (root.op_name(), std::time::Instant::now());
-    let result = realize_pending(root);
+    let result = match crate::fuse::backend() {
+        crate::fuse::Backend::Interp => realize_pending(root),
+        crate::fuse::Backend::Cranelift => crate::fuse::realize(root),
+    };
     if level >= 1 {
         eprintln!("HPXL_DEBUG realize {what}{:?}: {:.3} ms", root.shape, start.elapsed().as_secs_f64() * 1e3);
     }
@@ -360,6 +367,27 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
 pub fn debug_level() -> u32 {
     static LEVEL: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     *LEVEL.get_or_init(|| std::env::var("HPXL_DEBUG").ok().and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// Evaluates `n` and its pending inputs one node at a time with the interp backend
+/// (small kernels, library nodes, and kernels a JIT backend declines).
+pub(crate) fn realize_interp(n: &NodeRef) -> Result<NdArray, Diagnostic> {
+    realize_pending(n)
+}
+
+/// Marks `n` as realised with `value` (its inputs are dropped).
+pub(crate) fn set_realised(n: &Node, value: NdArray) {
+    *n.op.borrow_mut() = Op::Const(value);
+    n.depth.set(0);
+}
+
+/// Moves `n`'s operation out (leaving a placeholder); `restore_op` puts it back.
+pub(crate) fn take_op(n: &Node) -> Op {
+    std::mem::replace(&mut *n.op.borrow_mut(), Op::Eye { k: 0 })
+}
+
+pub(crate) fn restore_op(n: &Node, op: Op) {
+    *n.op.borrow_mut() = op;
 }
 
 fn realize_pending(root: &NodeRef) -> Result<NdArray, Diagnostic> {
@@ -379,6 +407,7 @@ fn realize_pending(root: &NodeRef) -> Result<NdArray, Diagnostic> {
             continue;
         }
         let value = evaluate(&n)?;
+        hpxl_runtime::telemetry::add::interp_nodes(1);
         *n.op.borrow_mut() = Op::Const(value);
         n.depth.set(0);
     }

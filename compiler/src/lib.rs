@@ -8,6 +8,7 @@ pub mod arrays;
 pub mod call;
 pub mod display;
 pub mod eval;
+pub mod fuse;
 pub mod graph;
 pub mod graph_text;
 pub mod index;

@@ -83,6 +83,55 @@ impl Data {
         }
     }
 
+    /// Zero-filled storage of `len` elements, or `None` when the allocation fails. The
+    /// memory comes zeroed from the allocator (lazily mapped for large sizes).
+    pub fn try_zeros(dtype: DType, len: usize) -> Option<Data> {
+        fn zeroed<T: Copy>(len: usize) -> Option<Vec<T>> {
+            if len == 0 || std::mem::size_of::<T>() == 0 {
+                return Some(Vec::new());
+            }
+            let layout = std::alloc::Layout::array::<T>(len).ok()?;
+            // SAFETY: the layout is non-zero-sized; the all-zero bit pattern is a valid
+            // value of every element type used here (bool false, integer 0, float +0.0),
+            // and the Vec takes ownership with exactly the layout it will free with.
+            unsafe {
+                let ptr = std::alloc::alloc_zeroed(layout) as *mut T;
+                if ptr.is_null() {
+                    return None;
+                }
+                Some(Vec::from_raw_parts(ptr, len, len))
+            }
+        }
+        Some(match dtype {
+            DType::Bool => Data::Bool(zeroed(len)?),
+            DType::Int8 => Data::Int8(zeroed(len)?),
+            DType::Int16 => Data::Int16(zeroed(len)?),
+            DType::Int32 => Data::Int32(zeroed(len)?),
+            DType::Int64 => Data::Int64(zeroed(len)?),
+            DType::UInt8 => Data::UInt8(zeroed(len)?),
+            DType::UInt16 => Data::UInt16(zeroed(len)?),
+            DType::UInt32 => Data::UInt32(zeroed(len)?),
+            DType::UInt64 => Data::UInt64(zeroed(len)?),
+            DType::Float32 => Data::Float32(zeroed(len)?),
+            DType::Float64 => Data::Float64(zeroed(len)?),
+        })
+    }
+
+    /// Shortens the storage to `len` elements (no-op when already shorter).
+    pub fn truncate(&mut self, len: usize) {
+        with_data!(self, v => v.truncate(len))
+    }
+
+    /// Base address of the elements (for kernels).
+    pub fn as_ptr(&self) -> *const u8 {
+        with_data!(self, v => v.as_ptr() as *const u8)
+    }
+
+    /// Mutable base address of the elements (for kernels writing their outputs).
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        with_data!(self, v => v.as_mut_ptr() as *mut u8)
+    }
+
     /// Storage filled with one value (cast to `dtype`).
     pub fn full(dtype: DType, len: usize, value: Scalar) -> Data {
         match value.cast(dtype) {
@@ -315,3 +364,17 @@ macro_rules! impl_into_data {
 }
 impl_into_data!(bool => Bool, i8 => Int8, i16 => Int16, i32 => Int32, i64 => Int64, u8 => UInt8,
     u16 => UInt16, u32 => UInt32, u64 => UInt64, f32 => Float32, f64 => Float64);
+
+impl Drop for Data {
+    /// Large buffers go back to the memory pool instead of the allocator (see `pool`).
+    fn drop(&mut self) {
+        if self.len() * self.dtype().itemsize() < crate::pool::MIN_POOLED_BYTES {
+            return;
+        }
+        let owned = std::mem::replace(self, Data::Bool(Vec::new()));
+        if let Some(mut back) = crate::pool::give(owned) {
+            // Free the elements here; `back` then drops empty, without recursing.
+            with_data!(&mut back, v => drop(std::mem::take(v)));
+        }
+    }
+}

@@ -6,6 +6,9 @@ pub mod cast;
 pub mod dtype;
 pub mod format;
 pub mod scalar;
+pub mod telemetry;
+pub mod pool;
+pub mod exec;
 
 pub use array::{contiguous_strides, shape_size, Data, IntoData, NdArray};
 pub use cast::{cast_data, cast_slice, Element};

@@ -562,15 +562,16 @@ fn realize(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 }
 
 fn threads(_interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {
-    // The reference backend runs on one thread.
-    Ok(Value::Int(1))
+    Ok(Value::Int(hpxl_runtime::exec::threads() as i64))
 }
 
 fn info(interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let text = format!(
-        "hpxl {} | backend: interp (reference) | threads: 1 | cores: {cores} | devices: cpu\n",
-        env!("CARGO_PKG_VERSION")
+        "hpxl {} | backend: {} | threads: {} | cores: {cores} | devices: cpu\n",
+        env!("CARGO_PKG_VERSION"),
+        hpxl_compiler::fuse::backend().name(),
+        hpxl_runtime::exec::threads(),
     );
     interp.write_out(&text);
     Ok(Value::None)

@@ -28,7 +28,7 @@ for ecc in (0.0, 0.3, 0.9):
     E, iters = kepler_solve(M, ecc)
     nu = true_anomaly(E, ecc) % TWO_PI
     r = 1.0 - ecc * np.cos(E)
-    print(f"e={ecc:.1f} iterations={iters:2d} max|res|={np.abs(E - ecc * np.sin(E) - M).max():.1e}")
+    print(f"e={ecc:.1f} iterations={iters:2d} max|res|<1e-14: {bool(np.abs(E - ecc * np.sin(E) - M).max() < 1e-14)}")
     print("  E :", np.round(E, 6))
     print("  nu:", np.round(nu, 6))
     print(f"  r range [{r.min():.4f}, {r.max():.4f}]")

@@ -14,13 +14,14 @@ mod scan;
 pub use elementwise::{binary, select, unary};
 pub use linalg::matmul;
 pub use reduce::reduce;
+pub(crate) use reduce::{div_count, empty_error as reduce_empty_error};
 pub use scan::scan;
 
 use hpxl_grammar::Code;
 use hpxl_runtime::{cast_slice, DType, NdArray};
 use std::borrow::Cow;
 
-pub(crate) use num::Ty;
+pub(crate) use num::{Float, Num, Ty};
 
 /// A user-facing failure of a kernel (shape mismatch, invalid value, empty reduction).
 #[derive(Debug, Clone)]

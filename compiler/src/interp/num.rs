@@ -28,13 +28,17 @@ macro_rules! impl_ty {
                     _ => None,
                 }
             }
-            fn unwrap(d: Data) -> Vec<Self> {
-                match d {
-                    Data::$var(v) => v,
-                    other => match hpxl_runtime::with_data!(&other, v => cast_slice(v, DType::$var)) {
-                        Data::$var(v) => v,
-                        _ => Vec::new(),
-                    },
+            fn unwrap(mut d: Data) -> Vec<Self> {
+                // `Data` returns its buffer to the pool on drop, so the Vec is taken out.
+                match &mut d {
+                    Data::$var(v) => std::mem::take(v),
+                    other => {
+                        let mut cast = hpxl_runtime::with_data!(&*other, v => cast_slice(v, DType::$var));
+                        match &mut cast {
+                            Data::$var(v) => std::mem::take(v),
+                            _ => Vec::new(),
+                        }
+                    }
                 }
             }
             #[inline]

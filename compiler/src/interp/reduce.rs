@@ -110,7 +110,7 @@ fn sum_rows<T: Num>(v: &[T], rows: &Rows) -> Vec<T> {
         .collect()
 }
 
-fn empty_error(op: ReduceOp) -> KernelError {
+pub(crate) fn empty_error(op: ReduceOp) -> KernelError {
     use ReduceOp::*;
     let message = match op {
         ArgMin | NanArgMin => "attempt to get argmin of an empty sequence".to_string(),
@@ -217,7 +217,7 @@ fn reduce_typed<T: Num>(op: ReduceOp, view: &NdArray, rows: &Rows, out_shape: Ve
 }
 
 /// `a / count` computed as NumPy does (dividing by an intp count in float64, then cast).
-fn div_count<T: Ty>(a: T, count: i64) -> T {
+pub(crate) fn div_count<T: Ty>(a: T, count: i64) -> T {
     T::from_f64(a.to_f64() / count as f64)
 }
 

@@ -1,0 +1,427 @@
+//! Reduction kernels.
+//!
+//! Note [Reductions consume chunks]: a reduction's input (with everything fused into it)
+//! is compiled as a map kernel over the input permuted to (kept axes, reduced axes), so
+//! output element `i` reduces the flat range `[i·k, (i+1)·k)`. The driver asks the
+//! kernel for chunks of at most `FILL` values into a stack buffer and folds them with
+//! the interp backend's own routines in the interp backend's order:
+//! - sums follow Note [Summation order] (`interp::reduce`): chunks of the trailing
+//!   reduced extent, each summed with NumPy's pairwise recursion. The recursion is split
+//!   exactly where `pairwise_sum` splits, and subtrees of at most `FILL` elements are
+//!   filled and summed by `pairwise_sum` itself, so the result is the interp's bit for
+//!   bit — and since the tree depends only on the length, independent of threads;
+//! - min/max-like folds select an element, so folding fixed blocks and then the block
+//!   results left to right selects the same element as one sequential fold;
+//! - products and arg-reductions fold sequentially within a row.
+//!
+//! Rows are spread over threads in fixed blocks of rows; long rows split their pairwise
+//! tree (sums) or fixed blocks (selections, counts) across threads.
+
+use super::build::{finish, Builder, Map};
+use super::run::compiled_kernel;
+use crate::graph::{self, NodeRef, Op};
+use crate::interp::{self, div_count, make, Float, Num, Ty};
+use crate::jit::Compiled;
+use crate::ops::ReduceOp;
+use hpxl_grammar::{Code, Diagnostic};
+use hpxl_runtime::{exec, telemetry, DType, NdArray};
+
+/// Elements per kernel call (and per pairwise leaf; must exceed NumPy's 128).
+const FILL: usize = 2048;
+/// Subtrees at least this long are summed in parallel halves.
+const PAR_SUM: usize = 1 << 17;
+/// Block length for parallel selections and counts within one row.
+const SEL_BLOCK: usize = 1 << 16;
+/// NumPy's buffer size: the longest run a casting reduction sums pairwise.
+const NUMPY_BUFSIZE: usize = 8192;
+
+/// The fused input of a reduction: fills a buffer with the values at flat positions
+/// `start..start + buf.len()` of the (kept, reduced) index space, in the loop dtype.
+struct Source<'a> {
+    compiled: &'a Compiled,
+    args: &'a [i64],
+    out_word: usize,
+}
+
+impl Source<'_> {
+    fn fill<T: Ty>(&self, start: usize, buf: &mut [T]) {
+        let mut a = self.args.to_vec();
+        a[self.out_word] = buf.as_mut_ptr() as i64;
+        a[self.out_word + 1] = -(start as i64);
+        // SAFETY: the output access maps flat position p to buf[p - start], and the
+        // call covers exactly buf.len() positions; inputs are kept alive by the plan.
+        unsafe { (self.compiled.entry)(a.as_ptr(), start as i64, (start + buf.len()) as i64) }
+    }
+}
+
+/// Geometry: `m` rows of `k`, summed in chunks of `chunk` (`chunk_uncast` for values
+/// already in the loop dtype), as `interp::reduce` computes them.
+#[derive(Clone, Copy)]
+struct Rows {
+    m: usize,
+    k: usize,
+    chunk: usize,
+    chunk_uncast: usize,
+}
+
+pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
+    let (op, loop_dtype, x, axes, keepdims) = n
+        .with_op(|o| match o {
+            Op::Reduce { op, loop_dtype, x, axes, keepdims } => {
+                Some((*op, *loop_dtype, x.clone(), axes.clone(), *keepdims))
+            }
+            _ => None,
+        })
+        .ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: reduction plan on a non-reduction"))?;
+    let nd = x.shape.len();
+    let kept: Vec<usize> = (0..nd).filter(|d| !axes.contains(d)).collect();
+    let perm: Vec<usize> = kept.iter().chain(axes.iter()).copied().collect();
+    let space: Vec<usize> = perm.iter().map(|&d| x.shape[d]).collect();
+    let mut inv = vec![0usize; nd];
+    for (j, &d) in perm.iter().enumerate() {
+        inv[d] = j;
+    }
+    let m: usize = kept.iter().map(|&d| x.shape[d]).product();
+    let k: usize = axes.iter().map(|&d| x.shape[d]).product();
+    let out_shape: Vec<usize> = if keepdims {
+        (0..nd).map(|d| if axes.contains(&d) { 1 } else { x.shape[d] }).collect()
+    } else {
+        kept.iter().map(|&d| x.shape[d]).collect()
+    };
+    let mut chunk = 1usize;
+    let mut next = nd;
+    for &ax in axes.iter().rev() {
+        if ax + 1 != next {
+            break;
+        }
+        chunk *= x.shape[ax];
+        next = ax;
+    }
+    let chunk_uncast = chunk.max(1);
+    if x.dtype != loop_dtype {
+        chunk = chunk.min(NUMPY_BUFSIZE);
+    }
+    let rows = Rows { m, k, chunk: chunk.max(1), chunk_uncast };
+
+    use ReduceOp::*;
+    let value_dtype = if matches!(op, Any | All | CountNonzero) { DType::Bool } else { loop_dtype };
+    let mut b = Builder::new(space.clone());
+    let v = b.emit(&x, &Map::permutation(&inv, nd))?;
+    let v = b.cast(v, value_dtype);
+    let strides: Vec<i64> = hpxl_runtime::contiguous_strides(&space).iter().map(|&s| s as i64).collect();
+    let (plan, _) = finish(b, vec![(v, value_dtype, 0, strides)], &[]);
+    super::check(&plan.kernel)?;
+    let compiled = match compiled_kernel(&plan.kernel) {
+        Ok(c) => c,
+        Err(_) => return graph::realize_interp(n),
+    };
+    let nan_input = x.dtype.is_float();
+    drop(x);
+    telemetry::add::kernel_launches(1);
+    let args = plan.args(&[std::ptr::null_mut()]);
+    let src = Source { compiled: &compiled, args: &args, out_word: plan.kernel.output_word(0) };
+    let out = match op {
+        Any | All | CountNonzero => logical(op, &src, rows, out_shape, n.dtype),
+        Mean | Var { .. } | Std { .. } | NanMean | NanVar { .. } | NanStd { .. } => match loop_dtype {
+            DType::Float32 => Ok(moments::<f32>(op, &src, rows, nan_input, out_shape, n.dtype)),
+            DType::Float64 => Ok(moments::<f64>(op, &src, rows, nan_input, out_shape, n.dtype)),
+            other => Err(interp::KernelError::new(
+                Code::Internal,
+                format!("fused reduce: {} needs a float loop dtype, got {other}", op.name()),
+            )),
+        },
+        _ => interp::with_type!(loop_dtype, T => typed::<T>(op, &src, rows, out_shape, n.dtype)),
+    };
+    // The plan owns the inputs the kernel reads until here.
+    drop(plan);
+    out.map_err(|e| Diagnostic::new(e.code, e.message).with_label(n.span, ""))
+}
+
+type KResult = Result<NdArray, interp::KernelError>;
+
+/// Runs `row(i)` for every row, rows spread over threads in fixed blocks.
+fn per_row<R: Send>(rows: Rows, row: impl Fn(usize) -> R + Sync) -> Vec<R> {
+    let per_block = (exec::BLOCK / rows.k.max(1)).max(1);
+    let blocks = rows.m.div_ceil(per_block);
+    let parts: Vec<Vec<R>> = exec::map_indices(blocks, |bi| {
+        let lo = bi * per_block;
+        let hi = ((bi + 1) * per_block).min(rows.m);
+        (lo..hi).map(&row).collect()
+    });
+    parts.into_iter().flatten().collect()
+}
+
+/// Sequential visit of `[start, start + len)` through fills.
+fn visit<T: Num>(src: &Source, start: usize, len: usize, mut f: impl FnMut(&mut [T])) {
+    let mut buf = [T::ZERO; FILL];
+    let mut pos = 0;
+    while pos < len {
+        let n = (len - pos).min(FILL);
+        src.fill(start + pos, &mut buf[..n]);
+        f(&mut buf[..n]);
+        pos += n;
+    }
+}
+
+/// NumPy's pairwise sum of `[start, start + len)` after `prep` (Note [Reductions consume chunks]).
+fn pairwise<T: Num>(src: &Source, start: usize, len: usize, prep: &(dyn Fn(&mut [T]) + Sync)) -> T {
+    if len <= FILL {
+        let mut buf = [T::ZERO; FILL];
+        src.fill(start, &mut buf[..len]);
+        prep(&mut buf[..len]);
+        return T::sum_slice(&buf[..len]);
+    }
+    let mut half = len / 2;
+    half -= half % 8;
+    let (a, b) = if len >= PAR_SUM {
+        exec::join(|| pairwise(src, start, half, prep), || pairwise(src, start + half, len - half, prep))
+    } else {
+        (pairwise(src, start, half, prep), pairwise(src, start + half, len - half, prep))
+    };
+    T::add(a, b)
+}
+
+/// Sum of row `i` in `chunk`s (Note [Summation order] in `interp::reduce`).
+fn sum_row<T: Num>(src: &Source, rows: Rows, chunk: usize, i: usize, prep: &(dyn Fn(&mut [T]) + Sync)) -> T {
+    let start = i * rows.k;
+    let mut acc = T::ZERO;
+    if chunk <= 1 {
+        visit::<T>(src, start, rows.k, |c| {
+            prep(c);
+            for &e in c.iter() {
+                acc = T::add(acc, e);
+            }
+        });
+        return acc;
+    }
+    let mut c = 0;
+    while c < rows.k {
+        let len = chunk.min(rows.k - c);
+        acc = T::add(acc, pairwise(src, start + c, len, prep));
+        c += len;
+    }
+    acc
+}
+
+/// Fold of row `i` starting from its first element (selections: see the module docs).
+fn fold_first_row<T: Num>(src: &Source, rows: Rows, i: usize, f: fn(T, T) -> T) -> T {
+    let start = i * rows.k;
+    let fold_range = |lo: usize, len: usize| -> T {
+        let mut acc: Option<T> = None;
+        visit::<T>(src, lo, len, |c| {
+            for &e in c.iter() {
+                acc = Some(match acc {
+                    None => e,
+                    Some(a) => f(a, e),
+                });
+            }
+        });
+        acc.expect("non-empty range")
+    };
+    if rows.k < 2 * SEL_BLOCK || rows.m > 1 {
+        return fold_range(start, rows.k);
+    }
+    let blocks = rows.k.div_ceil(SEL_BLOCK);
+    let parts =
+        exec::map_indices(blocks, |b| fold_range(start + b * SEL_BLOCK, SEL_BLOCK.min(rows.k - b * SEL_BLOCK)));
+    let mut it = parts.into_iter();
+    let first = it.next().expect("at least one block");
+    it.fold(first, f)
+}
+
+fn empty_error(op: ReduceOp) -> interp::KernelError {
+    interp::reduce_empty_error(op)
+}
+
+fn typed<T: Num>(op: ReduceOp, src: &Source, rows: Rows, out_shape: Vec<usize>, out_dtype: DType) -> KResult {
+    use ReduceOp::*;
+    let k = rows.k;
+    let needs_elements = matches!(op, Min | Max | NanMin | NanMax | ArgMin | ArgMax | NanArgMin | NanArgMax);
+    if needs_elements && k == 0 {
+        return Err(empty_error(op));
+    }
+    let nothing = |_: &mut [T]| {};
+    let clean = |b: &mut [T]| {
+        for e in b.iter_mut() {
+            if T::is_nan(*e) {
+                *e = T::ZERO;
+            }
+        }
+    };
+    let out: Vec<T> = match op {
+        Sum => per_row(rows, |i| sum_row(src, rows, rows.chunk, i, &nothing)),
+        NanSum => per_row(rows, |i| sum_row(src, rows, rows.chunk, i, &clean)),
+        Prod | NanProd => per_row(rows, |i| {
+            let mut acc = T::ONE;
+            visit::<T>(src, i * k, k, |c| {
+                for &e in c.iter() {
+                    if !(op == NanProd && T::is_nan(e)) {
+                        acc = T::mul(acc, e);
+                    }
+                }
+            });
+            acc
+        }),
+        Min => per_row(rows, |i| fold_first_row(src, rows, i, T::minimum)),
+        Max => per_row(rows, |i| fold_first_row(src, rows, i, T::maximum)),
+        NanMin => per_row(rows, |i| fold_first_row(src, rows, i, T::fmin)),
+        NanMax => per_row(rows, |i| fold_first_row(src, rows, i, T::fmax)),
+        ArgMin | ArgMax | NanArgMin | NanArgMax => {
+            let is_min = matches!(op, ArgMin | NanArgMin);
+            let nan_variant = matches!(op, NanArgMin | NanArgMax);
+            let found: Vec<Option<i64>> = per_row(rows, |i| {
+                let mut best: Option<(usize, T)> = None;
+                let mut nan_at: Option<usize> = None;
+                let mut pos = 0usize;
+                visit::<T>(src, i * k, k, |c| {
+                    for &e in c.iter() {
+                        let j = pos;
+                        pos += 1;
+                        if nan_at.is_some() {
+                            continue;
+                        }
+                        if T::is_nan(e) {
+                            if !nan_variant {
+                                nan_at = Some(j);
+                            }
+                            continue;
+                        }
+                        let better = match best {
+                            None => true,
+                            Some((_, b)) => {
+                                if is_min {
+                                    e < b
+                                } else {
+                                    e > b
+                                }
+                            }
+                        };
+                        if better {
+                            best = Some((j, e));
+                        }
+                    }
+                });
+                match (nan_at, best) {
+                    (Some(j), _) => Some(j as i64),
+                    (None, Some((j, _))) => Some(j as i64),
+                    // All NaN: the interp's plain arg-reduction answers 0 for a row that
+                    // starts with NaN (handled above); the nan-variant raises.
+                    (None, None) => {
+                        if nan_variant {
+                            None
+                        } else {
+                            Some(0)
+                        }
+                    }
+                }
+            });
+            let mut idx = Vec::with_capacity(rows.m);
+            for f in found {
+                match f {
+                    Some(j) => idx.push(j),
+                    None => return Err(interp::KernelError::new(Code::Value, "All-NaN slice encountered")),
+                }
+            }
+            return Ok(make(idx, out_shape, out_dtype));
+        }
+        _ => {
+            return Err(interp::KernelError::new(
+                Code::Internal,
+                format!("fused reduce: unexpected op {}", op.name()),
+            ))
+        }
+    };
+    Ok(make(out, out_shape, out_dtype))
+}
+
+/// any / all / count_nonzero over bool values, in fixed blocks.
+fn logical(op: ReduceOp, src: &Source, rows: Rows, out_shape: Vec<usize>, out_dtype: DType) -> KResult {
+    let count_row = |i: usize| -> usize {
+        let start = i * rows.k;
+        let count_range = |lo: usize, len: usize| -> usize {
+            let mut c = 0usize;
+            visit::<bool>(src, lo, len, |b| c += b.iter().filter(|&&x| x).count());
+            c
+        };
+        if rows.k < 2 * SEL_BLOCK || rows.m > 1 {
+            return count_range(start, rows.k);
+        }
+        let blocks = rows.k.div_ceil(SEL_BLOCK);
+        exec::map_indices(blocks, |b| count_range(start + b * SEL_BLOCK, SEL_BLOCK.min(rows.k - b * SEL_BLOCK)))
+            .into_iter()
+            .sum()
+    };
+    let counts = per_row(rows, count_row);
+    Ok(match op {
+        ReduceOp::Any => make(counts.iter().map(|&c| c > 0).collect(), out_shape, out_dtype),
+        ReduceOp::All => make(counts.iter().map(|&c| c == rows.k).collect(), out_shape, out_dtype),
+        _ => make(counts.iter().map(|&c| c as i64).collect(), out_shape, out_dtype),
+    })
+}
+
+/// Mean, variance and standard deviation with NumPy's two-pass algorithm (as
+/// `interp::reduce`'s `moments`): the fused input is read once for the sums and once
+/// for the squared deviations.
+fn moments<T: Float>(
+    op: ReduceOp,
+    src: &Source,
+    rows: Rows,
+    nan_input: bool,
+    out_shape: Vec<usize>,
+    out_dtype: DType,
+) -> NdArray {
+    use ReduceOp::*;
+    let nan_variant = matches!(op, NanMean | NanVar { .. } | NanStd { .. }) && nan_input;
+    let clean = |b: &mut [T]| {
+        for e in b.iter_mut() {
+            if T::is_nan(*e) {
+                *e = T::ZERO;
+            }
+        }
+    };
+    let nothing = |_: &mut [T]| {};
+    let prep: &(dyn Fn(&mut [T]) + Sync) = if nan_variant { &clean } else { &nothing };
+    let sums: Vec<T> = per_row(rows, |i| sum_row(src, rows, rows.chunk, i, prep));
+    let counts: Vec<i64> = if nan_variant {
+        per_row(rows, |i| {
+            let mut c = 0i64;
+            visit::<T>(src, i * rows.k, rows.k, |b| c += b.iter().filter(|&&e| !T::is_nan(e)).count() as i64);
+            c
+        })
+    } else {
+        vec![rows.k as i64; rows.m]
+    };
+    let means: Vec<T> = sums.iter().zip(&counts).map(|(&s, &c)| div_count(s, c)).collect();
+    if matches!(op, Mean | NanMean) {
+        return make(means, out_shape, out_dtype);
+    }
+    let ddof = match op {
+        Var { ddof } | Std { ddof } | NanVar { ddof } | NanStd { ddof } => ddof as i64,
+        _ => 0,
+    };
+    let ss: Vec<T> = per_row(rows, |i| {
+        let mean = means[i];
+        let sq = move |b: &mut [T]| {
+            for e in b.iter_mut() {
+                let d = if nan_variant && T::is_nan(*e) { T::ZERO } else { T::sub(*e, mean) };
+                *e = T::mul(d, d);
+            }
+        };
+        sum_row(src, rows, rows.chunk_uncast, i, &sq)
+    });
+    let mut out: Vec<T> = Vec::with_capacity(rows.m);
+    for i in 0..rows.m {
+        let dof = counts[i] - ddof;
+        let var = if nan_variant {
+            if dof <= 0 {
+                T::from_f64(f64::NAN)
+            } else {
+                div_count(ss[i], dof)
+            }
+        } else {
+            div_count(ss[i], dof.max(0))
+        };
+        out.push(if matches!(op, Std { .. } | NanStd { .. }) { T::sqrt(var) } else { var });
+    }
+    make(out, out_shape, out_dtype)
+}

@@ -1,0 +1,59 @@
+//! Process-wide counters: kernels compiled and launched, cache hits, memory-pool traffic.
+//! They are cheap relaxed atomics, read by tests ("compiled once"), `--profile` and the REPL.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+macro_rules! counters {
+    ($($name:ident: $doc:literal),* $(,)?) => {
+        /// A snapshot of every counter.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct Telemetry {
+            $(#[doc = $doc] pub $name: u64,)*
+        }
+
+        #[allow(non_upper_case_globals)]
+        mod cells {
+            use super::AtomicU64;
+            $(pub static $name: AtomicU64 = AtomicU64::new(0);)*
+        }
+
+        /// The current counter values.
+        pub fn snapshot() -> Telemetry {
+            Telemetry { $($name: cells::$name.load(super::telemetry::Relaxed),)* }
+        }
+
+        /// Counter increments, one function per counter.
+        pub mod add {
+            $(#[doc = $doc] pub fn $name(n: u64) { super::cells::$name.fetch_add(n, super::Relaxed); })*
+        }
+    };
+}
+
+counters! {
+    kernels_compiled: "Kernels compiled by a JIT backend.",
+    compile_ns: "Nanoseconds spent compiling kernels.",
+    cache_hits: "Kernel launches that found their compiled code in the cache.",
+    compile_failures: "Kernels a JIT backend declined (run by the interp backend instead).",
+    kernel_launches: "Fused kernels launched (map and reduction kernels).",
+    interp_nodes: "Graph nodes evaluated one at a time by the interp backend.",
+    pool_hits: "Buffers served from the memory pool.",
+    pool_misses: "Buffers freshly allocated (pool-sized requests that missed).",
+    bytes_allocated: "Bytes of fresh kernel-output buffers.",
+}
+
+impl Telemetry {
+    /// Counter differences `self - earlier`.
+    pub fn since(&self, earlier: &Telemetry) -> Telemetry {
+        Telemetry {
+            kernels_compiled: self.kernels_compiled - earlier.kernels_compiled,
+            compile_ns: self.compile_ns - earlier.compile_ns,
+            cache_hits: self.cache_hits - earlier.cache_hits,
+            compile_failures: self.compile_failures - earlier.compile_failures,
+            kernel_launches: self.kernel_launches - earlier.kernel_launches,
+            interp_nodes: self.interp_nodes - earlier.interp_nodes,
+            pool_hits: self.pool_hits - earlier.pool_hits,
+            pool_misses: self.pool_misses - earlier.pool_misses,
+            bytes_allocated: self.bytes_allocated - earlier.bytes_allocated,
+        }
+    }
+}
