@@ -28,6 +28,11 @@ use hpxl_runtime::{exec, telemetry, DType, NdArray};
 
 /// Elements per kernel call (and per pairwise leaf; must exceed NumPy's 128).
 const FILL: usize = 2048;
+/// Pairwise leaves summed in place from a direct input (a subtree of NumPy's recursion).
+const LEAF_DIRECT: usize = 1 << 15;
+
+/// An in-place transformation of filled values before they are summed.
+type Prep<'p, T> = Option<&'p (dyn Fn(&mut [T]) + Sync)>;
 /// Subtrees at least this long are summed in parallel halves.
 const PAR_SUM: usize = 1 << 17;
 /// Block length for parallel selections and counts within one row.
@@ -37,20 +42,45 @@ const NUMPY_BUFSIZE: usize = 8192;
 
 /// The fused input of a reduction: fills a buffer with the values at flat positions
 /// `start..start + buf.len()` of the (kept, reduced) index space, in the loop dtype.
+/// When the input is a plain contiguous buffer of the loop dtype (`sum(a)`), `direct`
+/// points at it and read-only folds use it in place.
 struct Source<'a> {
     compiled: &'a Compiled,
     args: &'a [i64],
     out_word: usize,
+    /// (address of flat position 0, item size) of a contiguous input read as is.
+    direct: Option<(usize, usize)>,
 }
 
 impl Source<'_> {
     fn fill<T: Ty>(&self, start: usize, buf: &mut [T]) {
-        let mut a = self.args.to_vec();
+        if let Some(s) = self.slice::<T>(start, buf.len()) {
+            buf.copy_from_slice(s);
+            return;
+        }
+        let mut words = [0i64; 64];
+        let mut heap;
+        let a: &mut [i64] = if self.args.len() <= words.len() {
+            words[..self.args.len()].copy_from_slice(self.args);
+            &mut words[..self.args.len()]
+        } else {
+            heap = self.args.to_vec();
+            &mut heap
+        };
         a[self.out_word] = buf.as_mut_ptr() as i64;
         a[self.out_word + 1] = -(start as i64);
         // SAFETY: the output access maps flat position p to buf[p - start], and the
         // call covers exactly buf.len() positions; inputs are kept alive by the plan.
         unsafe { (self.compiled.entry)(a.as_ptr(), start as i64, (start + buf.len()) as i64) }
+    }
+
+    /// The input's elements at `start..start + len` in place, when the input is direct.
+    fn slice<T: Ty>(&self, start: usize, len: usize) -> Option<&[T]> {
+        let (base, item) = self.direct?;
+        debug_assert_eq!(item, std::mem::size_of::<T>());
+        // SAFETY: `direct` is set only for a contiguous input buffer of the loop dtype
+        // covering every flat position, kept alive by the plan for the whole reduction.
+        Some(unsafe { std::slice::from_raw_parts((base + start * item) as *const T, len) })
     }
 }
 
@@ -119,7 +149,17 @@ pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     drop(x);
     telemetry::add::kernel_launches(1);
     let args = plan.args(&[std::ptr::null_mut()]);
-    let src = Source { compiled: &compiled, args: &args, out_word: plan.kernel.output_word(0) };
+    let k0 = &plan.kernel;
+    let plain = k0.ndim == 1
+        && k0.body.len() == 1
+        && k0.body[0].kind == crate::kir::InstKind::Load { input: 0 }
+        && k0.inputs[0].inner == crate::kir::Stride::Unit
+        && k0.inputs[0].dtype == value_dtype;
+    let direct = plain.then(|| {
+        let item = value_dtype.itemsize();
+        (plan.inputs[0].data.as_ptr() as usize + (plan.inputs[0].offset as usize) * item, item)
+    });
+    let src = Source { compiled: &compiled, args: &args, out_word: plan.kernel.output_word(0), direct };
     let out = match op {
         Any | All | CountNonzero => logical(op, &src, rows, out_shape, n.dtype),
         Mean | Var { .. } | Std { .. } | NanMean | NanVar { .. } | NanStd { .. } => match loop_dtype {
@@ -151,8 +191,19 @@ fn per_row<R: Send>(rows: Rows, row: impl Fn(usize) -> R + Sync) -> Vec<R> {
     parts.into_iter().flatten().collect()
 }
 
-/// Sequential visit of `[start, start + len)` through fills.
-fn visit<T: Num>(src: &Source, start: usize, len: usize, mut f: impl FnMut(&mut [T])) {
+/// Sequential read-only visit of `[start, start + len)`, in place when the input is direct.
+fn visit<T: Num>(src: &Source, start: usize, len: usize, mut f: impl FnMut(&[T])) {
+    if let Some(s) = src.slice::<T>(start, len) {
+        for c in s.chunks(FILL * 8) {
+            f(c);
+        }
+        return;
+    }
+    visit_mut(src, start, len, |c| f(c));
+}
+
+/// Sequential visit of `[start, start + len)` through a scratch buffer.
+fn visit_mut<T: Num>(src: &Source, start: usize, len: usize, mut f: impl FnMut(&mut [T])) {
     let mut buf = [T::ZERO; FILL];
     let mut pos = 0;
     while pos < len {
@@ -164,11 +215,18 @@ fn visit<T: Num>(src: &Source, start: usize, len: usize, mut f: impl FnMut(&mut 
 }
 
 /// NumPy's pairwise sum of `[start, start + len)` after `prep` (Note [Reductions consume chunks]).
-fn pairwise<T: Num>(src: &Source, start: usize, len: usize, prep: &(dyn Fn(&mut [T]) + Sync)) -> T {
+fn pairwise<T: Num>(src: &Source, start: usize, len: usize, prep: Prep<T>) -> T {
+    if prep.is_none() && len <= LEAF_DIRECT {
+        if let Some(s) = src.slice::<T>(start, len) {
+            return T::sum_slice(s);
+        }
+    }
     if len <= FILL {
         let mut buf = [T::ZERO; FILL];
         src.fill(start, &mut buf[..len]);
-        prep(&mut buf[..len]);
+        if let Some(p) = prep {
+            p(&mut buf[..len]);
+        }
         return T::sum_slice(&buf[..len]);
     }
     let mut half = len / 2;
@@ -182,12 +240,14 @@ fn pairwise<T: Num>(src: &Source, start: usize, len: usize, prep: &(dyn Fn(&mut 
 }
 
 /// Sum of row `i` in `chunk`s (Note [Summation order] in `interp::reduce`).
-fn sum_row<T: Num>(src: &Source, rows: Rows, chunk: usize, i: usize, prep: &(dyn Fn(&mut [T]) + Sync)) -> T {
+fn sum_row<T: Num>(src: &Source, rows: Rows, chunk: usize, i: usize, prep: Prep<T>) -> T {
     let start = i * rows.k;
     let mut acc = T::ZERO;
     if chunk <= 1 {
-        visit::<T>(src, start, rows.k, |c| {
-            prep(c);
+        visit_mut::<T>(src, start, rows.k, |c| {
+            if let Some(p) = prep {
+                p(c);
+            }
             for &e in c.iter() {
                 acc = T::add(acc, e);
             }
@@ -204,17 +264,19 @@ fn sum_row<T: Num>(src: &Source, rows: Rows, chunk: usize, i: usize, prep: &(dyn
 }
 
 /// Fold of row `i` starting from its first element (selections: see the module docs).
-fn fold_first_row<T: Num>(src: &Source, rows: Rows, i: usize, f: fn(T, T) -> T) -> T {
+fn fold_first_row<T: Num>(src: &Source, rows: Rows, i: usize, f: impl Fn(T, T) -> T + Copy + Sync) -> T {
     let start = i * rows.k;
     let fold_range = |lo: usize, len: usize| -> T {
         let mut acc: Option<T> = None;
         visit::<T>(src, lo, len, |c| {
-            for &e in c.iter() {
-                acc = Some(match acc {
-                    None => e,
-                    Some(a) => f(a, e),
-                });
+            let (mut a, rest) = match acc {
+                Some(a) => (a, c),
+                None => (c[0], &c[1..]),
+            };
+            for &e in rest {
+                a = f(a, e);
             }
+            acc = Some(a);
         });
         acc.expect("non-empty range")
     };
@@ -229,6 +291,81 @@ fn fold_first_row<T: Num>(src: &Source, rows: Rows, i: usize, f: fn(T, T) -> T) 
     it.fold(first, f)
 }
 
+/// The extreme of a row through eight independent lanes (vectorisable), or `None` when
+/// it may differ from the sequential fold's choice: when a NaN occurs (which NaN is
+/// kept) or the extreme is a zero (which of +0.0/-0.0 is kept). Any other extreme value
+/// has a single bit pattern, so the lanes find exactly the sequential fold's element.
+fn fast_extreme_row<T: Num>(src: &Source, rows: Rows, i: usize, is_max: bool) -> Option<T> {
+    if is_max {
+        fast_extreme::<T, true>(src, rows, i)
+    } else {
+        fast_extreme::<T, false>(src, rows, i)
+    }
+}
+
+fn fast_extreme<T: Num, const MAX: bool>(src: &Source, rows: Rows, i: usize) -> Option<T> {
+    #[inline(always)]
+    fn pick<T: PartialOrd + Copy, const MAX: bool>(a: T, e: T) -> T {
+        if MAX {
+            if e > a {
+                e
+            } else {
+                a
+            }
+        } else if e < a {
+            e
+        } else {
+            a
+        }
+    }
+    let pick = pick::<T, MAX>;
+    let range = |lo: usize, len: usize| -> (Option<T>, bool) {
+        let mut nan = false;
+        let mut best: Option<T> = None;
+        visit::<T>(src, lo, len, |c| {
+            let mut lanes = [c[0]; 8];
+            let mut chunks = c.chunks_exact(8);
+            for ch in &mut chunks {
+                for j in 0..8 {
+                    #[allow(clippy::eq_op)]
+                    {
+                        nan |= ch[j] != ch[j];
+                    }
+                    lanes[j] = pick(lanes[j], ch[j]);
+                }
+            }
+            for &e in chunks.remainder() {
+                #[allow(clippy::eq_op)]
+                {
+                    nan |= e != e;
+                }
+                lanes[0] = pick(lanes[0], e);
+            }
+            for l in lanes {
+                best = Some(pick(best.unwrap_or(l), l));
+            }
+        });
+        (best, nan)
+    };
+    let start = i * rows.k;
+    let (best, nan) = if rows.m == 1 && rows.k >= 2 * SEL_BLOCK {
+        let blocks = rows.k.div_ceil(SEL_BLOCK);
+        let parts = exec::map_indices(blocks, |b| range(start + b * SEL_BLOCK, SEL_BLOCK.min(rows.k - b * SEL_BLOCK)));
+        parts.into_iter().fold((None, false), |(acc, n), (b, bn)| match (acc, b) {
+            (Some(a), Some(b)) => (Some(pick(a, b)), n | bn),
+            (a, b) => (a.or(b), n | bn),
+        })
+    } else {
+        range(start, rows.k)
+    };
+    let b = best?;
+    if nan || b == T::ZERO {
+        None
+    } else {
+        Some(b)
+    }
+}
+
 fn empty_error(op: ReduceOp) -> interp::KernelError {
     interp::reduce_empty_error(op)
 }
@@ -240,7 +377,6 @@ fn typed<T: Num>(op: ReduceOp, src: &Source, rows: Rows, out_shape: Vec<usize>, 
     if needs_elements && k == 0 {
         return Err(empty_error(op));
     }
-    let nothing = |_: &mut [T]| {};
     let clean = |b: &mut [T]| {
         for e in b.iter_mut() {
             if T::is_nan(*e) {
@@ -249,8 +385,8 @@ fn typed<T: Num>(op: ReduceOp, src: &Source, rows: Rows, out_shape: Vec<usize>, 
         }
     };
     let out: Vec<T> = match op {
-        Sum => per_row(rows, |i| sum_row(src, rows, rows.chunk, i, &nothing)),
-        NanSum => per_row(rows, |i| sum_row(src, rows, rows.chunk, i, &clean)),
+        Sum => per_row(rows, |i| sum_row(src, rows, rows.chunk, i, None)),
+        NanSum => per_row(rows, |i| sum_row(src, rows, rows.chunk, i, Some(&clean))),
         Prod | NanProd => per_row(rows, |i| {
             let mut acc = T::ONE;
             visit::<T>(src, i * k, k, |c| {
@@ -261,6 +397,16 @@ fn typed<T: Num>(op: ReduceOp, src: &Source, rows: Rows, out_shape: Vec<usize>, 
                 }
             });
             acc
+        }),
+        Min | NanMin if rows.k >= 64 => per_row(rows, |i| {
+            fast_extreme_row(src, rows, i, false).unwrap_or_else(|| {
+                fold_first_row(src, rows, i, if op == Min { T::minimum } else { T::fmin })
+            })
+        }),
+        Max | NanMax if rows.k >= 64 => per_row(rows, |i| {
+            fast_extreme_row(src, rows, i, true).unwrap_or_else(|| {
+                fold_first_row(src, rows, i, if op == Max { T::maximum } else { T::fmax })
+            })
         }),
         Min => per_row(rows, |i| fold_first_row(src, rows, i, T::minimum)),
         Max => per_row(rows, |i| fold_first_row(src, rows, i, T::maximum)),
@@ -379,8 +525,7 @@ fn moments<T: Float>(
             }
         }
     };
-    let nothing = |_: &mut [T]| {};
-    let prep: &(dyn Fn(&mut [T]) + Sync) = if nan_variant { &clean } else { &nothing };
+    let prep: Prep<T> = if nan_variant { Some(&clean) } else { None };
     let sums: Vec<T> = per_row(rows, |i| sum_row(src, rows, rows.chunk, i, prep));
     let counts: Vec<i64> = if nan_variant {
         per_row(rows, |i| {
@@ -407,7 +552,7 @@ fn moments<T: Float>(
                 *e = T::mul(d, d);
             }
         };
-        sum_row(src, rows, rows.chunk_uncast, i, &sq)
+        sum_row(src, rows, rows.chunk_uncast, i, Some(&sq))
     });
     let mut out: Vec<T> = Vec::with_capacity(rows.m);
     for i in 0..rows.m {

@@ -4,7 +4,6 @@
 //! use 128-bit vectors. See Note [Stages and tiles].
 //!
 //! Note [Stages and tiles]
-//! ~~~~~~~~~~~~~~~~~~~~~~~
 //! A kernel without calls is one fused register loop over each innermost run. A kernel
 //! with `m` calls processes each run in tiles of at most `tile` elements; a tile runs
 //! stage 0, call 1, stage 1, …, call m, stage m. A stage is a register loop over the

@@ -121,6 +121,7 @@ fn type_char(c: char) -> Option<DType> {
 }
 
 /// One parsed loop: input dtypes and output dtype.
+#[derive(Clone)]
 struct Loop {
     inputs: Vec<DType>,
     output: DType,
@@ -138,8 +139,23 @@ fn parse_loop(signature: &str) -> Option<Loop> {
     Some(Loop { inputs, output })
 }
 
-/// Parse a loop list; a malformed entry is an internal error, not a panic.
-fn parse_loops(name: &str, list: &str) -> Result<Vec<Loop>, TypeError> {
+/// Parse a loop list (memoised: loop selection runs for every operation the tracer
+/// builds); a malformed entry is an internal error, not a panic.
+fn parse_loops(name: &str, list: &'static str) -> Result<std::rc::Rc<Vec<Loop>>, TypeError> {
+    thread_local! {
+        static PARSED: std::cell::RefCell<std::collections::HashMap<(usize, usize), std::rc::Rc<Vec<Loop>>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let key = (list.as_ptr() as usize, list.len());
+    if let Some(hit) = PARSED.with(|p| p.borrow().get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let parsed = std::rc::Rc::new(parse_loops_uncached(name, list)?);
+    PARSED.with(|p| p.borrow_mut().insert(key, parsed.clone()));
+    Ok(parsed)
+}
+
+fn parse_loops_uncached(name: &str, list: &str) -> Result<Vec<Loop>, TypeError> {
     list.split_whitespace()
         .map(|sig| {
             parse_loop(sig).ok_or_else(|| {
@@ -183,16 +199,17 @@ fn no_exact_loop(name: &str, inputs: &[DType]) -> TypeError {
 }
 
 /// The legacy linear search: the first loop every input casts to safely.
-fn linear_search(name: &str, list: &str, inputs: &[DType]) -> Result<Loop, TypeError> {
+fn linear_search(name: &str, list: &'static str, inputs: &[DType]) -> Result<Loop, TypeError> {
     parse_loops(name, list)?
-        .into_iter()
+        .iter()
         .find(|lp| lp.inputs.len() == inputs.len() && inputs.iter().zip(&lp.inputs).all(|(&x, &l)| can_cast_safe(x, l)))
+        .cloned()
         .ok_or_else(|| no_safe_loop(name))
 }
 
 /// Dispatch without promotion: the loop whose inputs are exactly the operands' dtypes.
-fn exact_match(name: &str, list: &str, inputs: &[DType]) -> Result<Loop, TypeError> {
-    parse_loops(name, list)?.into_iter().find(|lp| lp.inputs == inputs).ok_or_else(|| no_exact_loop(name, inputs))
+fn exact_match(name: &str, list: &'static str, inputs: &[DType]) -> Result<Loop, TypeError> {
+    parse_loops(name, list)?.iter().find(|lp| lp.inputs == inputs).cloned().ok_or_else(|| no_exact_loop(name, inputs))
 }
 
 /// The loop dtype and output dtype NumPy's type resolution picks for a unary ufunc on a
