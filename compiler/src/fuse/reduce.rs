@@ -292,9 +292,9 @@ fn fold_first_row<T: Num>(src: &Source, rows: Rows, i: usize, f: impl Fn(T, T) -
 }
 
 /// The extreme of a row through eight independent lanes (vectorisable), or `None` when
-/// it may differ from the sequential fold's choice: when a NaN occurs (which NaN is
-/// kept) or the extreme is a zero (which of +0.0/-0.0 is kept). Any other extreme value
-/// has a single bit pattern, so the lanes find exactly the sequential fold's element.
+/// a NaN occurs (which NaN the sequential fold keeps is left to it). Any extreme value
+/// but zero has a single bit pattern, so the lanes find exactly the sequential fold's
+/// element; for a zero extreme, the fold's choice between +0.0 and -0.0 is recovered.
 fn fast_extreme_row<T: Num>(src: &Source, rows: Rows, i: usize, is_max: bool) -> Option<T> {
     if is_max {
         fast_extreme::<T, true>(src, rows, i)
@@ -359,11 +359,28 @@ fn fast_extreme<T: Num, const MAX: bool>(src: &Source, rows: Rows, i: usize) -> 
         range(start, rows.k)
     };
     let b = best?;
-    if nan || b == T::ZERO {
-        None
-    } else {
-        Some(b)
+    if nan {
+        return None;
     }
+    if b == T::ZERO {
+        // Ties go to the later element in every fold (`interp::num`), so the sequential
+        // fold ends on the last element that compares equal to zero (+0.0 or -0.0).
+        let last_zero = |lo: usize, len: usize| -> Option<T> {
+            let mut last = None;
+            visit::<T>(src, lo, len, |c| {
+                if let Some(&e) = c.iter().rev().find(|&&e| e == T::ZERO) {
+                    last = Some(e);
+                }
+            });
+            last
+        };
+        let blocks = rows.k.div_ceil(SEL_BLOCK);
+        let found = exec::map_indices(blocks, |bi| {
+            last_zero(start + bi * SEL_BLOCK, SEL_BLOCK.min(rows.k - bi * SEL_BLOCK))
+        });
+        return found.into_iter().flatten().last().or(Some(b));
+    }
+    Some(b)
 }
 
 fn empty_error(op: ReduceOp) -> interp::KernelError {
