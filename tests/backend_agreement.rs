@@ -31,8 +31,7 @@ fn exact_expr() -> impl Strategy<Value = String> {
                 .prop_map(|(x, op, y)| format!("({x} {op} {y})")),
             (inner.clone(), proptest::sample::select(&["<", "<=", ">", "==", "!="][..]), inner.clone())
                 .prop_map(|(x, op, y)| format!("({x} {op} {y})")),
-            (inner.clone(), inner.clone())
-                .prop_map(|(x, y)| format!("minimum({x}, {y})")),
+            (inner.clone(), inner.clone()).prop_map(|(x, y)| format!("minimum({x}, {y})")),
             (inner.clone(), inner.clone()).prop_map(|(x, y)| format!("maximum({x}, {y})")),
             (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, x, y)| format!("where({c} > 0, {x}, {y})")),
             inner.clone().prop_map(|x| format!("abs({x})")),

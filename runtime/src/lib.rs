@@ -4,11 +4,11 @@
 pub mod array;
 pub mod cast;
 pub mod dtype;
+pub mod exec;
 pub mod format;
+pub mod pool;
 pub mod scalar;
 pub mod telemetry;
-pub mod pool;
-pub mod exec;
 
 pub use array::{contiguous_strides, shape_size, Data, IntoData, NdArray};
 pub use cast::{cast_data, cast_slice, Element};

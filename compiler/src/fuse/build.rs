@@ -27,10 +27,7 @@ pub(super) struct Map {
 impl Map {
     /// The identity map of a space of rank `n`.
     pub fn identity(n: usize) -> Map {
-        Map {
-            off: vec![0; n],
-            coef: (0..n).map(|d| (0..n).map(|k| (k == d) as i64).collect()).collect(),
-        }
+        Map { off: vec![0; n], coef: (0..n).map(|d| (0..n).map(|k| (k == d) as i64).collect()).collect() }
     }
 
     /// Node dimension `d` reads kernel dimension `perm[d]`.
@@ -254,9 +251,7 @@ impl Builder {
                     self.load_view(&base.data, base.offset as i64, &strides, &n.shape, map)
                 }
                 Op::Iota { start, step } => self.iota(*start, *step, n, map),
-                Op::Linspace { start, stop, num, endpoint } => {
-                    self.linspace(*start, *stop, *num, *endpoint, n, map)
-                }
+                Op::Linspace { start, stop, num, endpoint } => self.linspace(*start, *stop, *num, *endpoint, n, map),
                 Op::Eye { k } => {
                     // One where column - row == k.
                     let nk = self.nk();

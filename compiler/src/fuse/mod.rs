@@ -23,9 +23,9 @@ use crate::graph::{self, NodeRef, Op, Region};
 use crate::kir;
 use hpxl_grammar::{Code, Diagnostic};
 use hpxl_runtime::NdArray;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
-use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 pub use run::{compiled_kernel, CacheEntry};

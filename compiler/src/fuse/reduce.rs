@@ -20,7 +20,7 @@
 use super::build::{finish, Builder, Map};
 use super::run::compiled_kernel;
 use crate::graph::{self, NodeRef, Op};
-use crate::interp::{self, div_count, make, Float, Num, Ty};
+use crate::interp::{self, div_count, make, Float, Num, ReduceRows as Rows, Ty};
 use crate::jit::Compiled;
 use crate::ops::ReduceOp;
 use hpxl_grammar::{Code, Diagnostic};
@@ -37,8 +37,6 @@ type Prep<'p, T> = Option<&'p (dyn Fn(&mut [T]) + Sync)>;
 const PAR_SUM: usize = 1 << 17;
 /// Block length for parallel selections and counts within one row.
 const SEL_BLOCK: usize = 1 << 16;
-/// NumPy's buffer size: the longest run a casting reduction sums pairwise.
-const NUMPY_BUFSIZE: usize = 8192;
 
 /// The fused input of a reduction: fills a buffer with the values at flat positions
 /// `start..start + buf.len()` of the (kept, reduced) index space, in the loop dtype.
@@ -84,16 +82,6 @@ impl Source<'_> {
     }
 }
 
-/// Geometry: `m` rows of `k`, summed in chunks of `chunk` (`chunk_uncast` for values
-/// already in the loop dtype), as `interp::reduce` computes them.
-#[derive(Clone, Copy)]
-struct Rows {
-    m: usize,
-    k: usize,
-    chunk: usize,
-    chunk_uncast: usize,
-}
-
 pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     let (op, loop_dtype, x, axes, keepdims) = n
         .with_op(|o| match o {
@@ -104,34 +92,13 @@ pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
         })
         .ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: reduction plan on a non-reduction"))?;
     let nd = x.shape.len();
-    let kept: Vec<usize> = (0..nd).filter(|d| !axes.contains(d)).collect();
-    let perm: Vec<usize> = kept.iter().chain(axes.iter()).copied().collect();
+    let interp::ReduceGeometry { perm, out_shape, rows } =
+        interp::reduce_geometry(&x.shape, &axes, keepdims, x.dtype != loop_dtype);
     let space: Vec<usize> = perm.iter().map(|&d| x.shape[d]).collect();
     let mut inv = vec![0usize; nd];
     for (j, &d) in perm.iter().enumerate() {
         inv[d] = j;
     }
-    let m: usize = kept.iter().map(|&d| x.shape[d]).product();
-    let k: usize = axes.iter().map(|&d| x.shape[d]).product();
-    let out_shape: Vec<usize> = if keepdims {
-        (0..nd).map(|d| if axes.contains(&d) { 1 } else { x.shape[d] }).collect()
-    } else {
-        kept.iter().map(|&d| x.shape[d]).collect()
-    };
-    let mut chunk = 1usize;
-    let mut next = nd;
-    for &ax in axes.iter().rev() {
-        if ax + 1 != next {
-            break;
-        }
-        chunk *= x.shape[ax];
-        next = ax;
-    }
-    let chunk_uncast = chunk.max(1);
-    if x.dtype != loop_dtype {
-        chunk = chunk.min(NUMPY_BUFSIZE);
-    }
-    let rows = Rows { m, k, chunk: chunk.max(1), chunk_uncast };
 
     use ReduceOp::*;
     let value_dtype = if matches!(op, Any | All | CountNonzero) { DType::Bool } else { loop_dtype };
@@ -284,8 +251,7 @@ fn fold_first_row<T: Num>(src: &Source, rows: Rows, i: usize, f: impl Fn(T, T) -
         return fold_range(start, rows.k);
     }
     let blocks = rows.k.div_ceil(SEL_BLOCK);
-    let parts =
-        exec::map_indices(blocks, |b| fold_range(start + b * SEL_BLOCK, SEL_BLOCK.min(rows.k - b * SEL_BLOCK)));
+    let parts = exec::map_indices(blocks, |b| fold_range(start + b * SEL_BLOCK, SEL_BLOCK.min(rows.k - b * SEL_BLOCK)));
     let mut it = parts.into_iter();
     let first = it.next().expect("at least one block");
     it.fold(first, f)
@@ -375,9 +341,8 @@ fn fast_extreme<T: Num, const MAX: bool>(src: &Source, rows: Rows, i: usize) -> 
             last
         };
         let blocks = rows.k.div_ceil(SEL_BLOCK);
-        let found = exec::map_indices(blocks, |bi| {
-            last_zero(start + bi * SEL_BLOCK, SEL_BLOCK.min(rows.k - bi * SEL_BLOCK))
-        });
+        let found =
+            exec::map_indices(blocks, |bi| last_zero(start + bi * SEL_BLOCK, SEL_BLOCK.min(rows.k - bi * SEL_BLOCK)));
         return found.into_iter().flatten().last().or(Some(b));
     }
     Some(b)
@@ -416,14 +381,12 @@ fn typed<T: Num>(op: ReduceOp, src: &Source, rows: Rows, out_shape: Vec<usize>, 
             acc
         }),
         Min | NanMin if rows.k >= 64 => per_row(rows, |i| {
-            fast_extreme_row(src, rows, i, false).unwrap_or_else(|| {
-                fold_first_row(src, rows, i, if op == Min { T::minimum } else { T::fmin })
-            })
+            fast_extreme_row(src, rows, i, false)
+                .unwrap_or_else(|| fold_first_row(src, rows, i, if op == Min { T::minimum } else { T::fmin }))
         }),
         Max | NanMax if rows.k >= 64 => per_row(rows, |i| {
-            fast_extreme_row(src, rows, i, true).unwrap_or_else(|| {
-                fold_first_row(src, rows, i, if op == Max { T::maximum } else { T::fmax })
-            })
+            fast_extreme_row(src, rows, i, true)
+                .unwrap_or_else(|| fold_first_row(src, rows, i, if op == Max { T::maximum } else { T::fmax }))
         }),
         Min => per_row(rows, |i| fold_first_row(src, rows, i, T::minimum)),
         Max => per_row(rows, |i| fold_first_row(src, rows, i, T::maximum)),
@@ -488,10 +451,7 @@ fn typed<T: Num>(op: ReduceOp, src: &Source, rows: Rows, out_shape: Vec<usize>, 
             return Ok(make(idx, out_shape, out_dtype));
         }
         _ => {
-            return Err(interp::KernelError::new(
-                Code::Internal,
-                format!("fused reduce: unexpected op {}", op.name()),
-            ))
+            return Err(interp::KernelError::new(Code::Internal, format!("fused reduce: unexpected op {}", op.name())))
         }
     };
     Ok(make(out, out_shape, out_dtype))

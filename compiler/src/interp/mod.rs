@@ -14,7 +14,10 @@ mod scan;
 pub use elementwise::{binary, select, unary};
 pub use linalg::matmul;
 pub use reduce::reduce;
-pub(crate) use reduce::{div_count, empty_error as reduce_empty_error};
+pub(crate) use reduce::{
+    div_count, empty_error as reduce_empty_error, geometry as reduce_geometry, Geometry as ReduceGeometry,
+    Rows as ReduceRows,
+};
 pub use scan::scan;
 
 use hpxl_grammar::Code;

@@ -22,12 +22,51 @@ const NUMPY_BUFSIZE: usize = 8192;
 
 /// The geometry of one reduction: `m` output elements, each reducing a row of `k`
 /// elements, summed pairwise in chunks of `chunk` (see Note [Summation order]).
-struct Rows {
-    m: usize,
-    k: usize,
-    chunk: usize,
+#[derive(Clone, Copy)]
+pub(crate) struct Rows {
+    pub m: usize,
+    pub k: usize,
+    pub chunk: usize,
     /// The chunk for data already in the loop dtype (no casting buffers).
-    chunk_uncast: usize,
+    pub chunk_uncast: usize,
+}
+
+/// A reduction of an input of `shape` over `axes`: the permutation putting kept axes
+/// first and reduced axes last, the result's shape, and the row geometry. Shared with
+/// the fused path (`fuse::reduce`) so both fold in exactly the same order.
+pub(crate) struct Geometry {
+    pub perm: Vec<usize>,
+    pub out_shape: Vec<usize>,
+    pub rows: Rows,
+}
+
+/// See [`Geometry`]; `casting` is whether the input's dtype differs from the loop dtype
+/// (NumPy then sums through buffers of `NUMPY_BUFSIZE`).
+pub(crate) fn geometry(shape: &[usize], axes: &[usize], keepdims: bool, casting: bool) -> Geometry {
+    let nd = shape.len();
+    let kept: Vec<usize> = (0..nd).filter(|d| !axes.contains(d)).collect();
+    let perm: Vec<usize> = kept.iter().chain(axes.iter()).copied().collect();
+    let m: usize = kept.iter().map(|&d| shape[d]).product();
+    let k: usize = axes.iter().map(|&d| shape[d]).product();
+    let out_shape: Vec<usize> = if keepdims {
+        (0..nd).map(|d| if axes.contains(&d) { 1 } else { shape[d] }).collect()
+    } else {
+        kept.iter().map(|&d| shape[d]).collect()
+    };
+    let mut chunk = 1usize;
+    let mut next = nd;
+    for &ax in axes.iter().rev() {
+        if ax + 1 != next {
+            break;
+        }
+        chunk *= shape[ax];
+        next = ax;
+    }
+    let chunk_uncast = chunk.max(1);
+    if casting {
+        chunk = chunk.min(NUMPY_BUFSIZE);
+    }
+    Geometry { perm, out_shape, rows: Rows { m, k, chunk: chunk.max(1), chunk_uncast } }
 }
 
 /// Reduces `x` over `axes` (sorted, unique, valid; empty means "reduce nothing").
@@ -43,31 +82,9 @@ pub fn reduce(
     out_dtype: DType,
 ) -> KResult {
     check_axes(axes, x.ndim(), "reduce")?;
-    let nd = x.ndim();
-    let kept: Vec<usize> = (0..nd).filter(|d| !axes.contains(d)).collect();
-    let perm: Vec<usize> = kept.iter().chain(axes.iter()).copied().collect();
+    let Geometry { perm, out_shape, rows } = geometry(&x.shape, axes, keepdims, x.dtype() != loop_dtype);
     let view = permuted(x, &perm);
-    let m: usize = kept.iter().map(|&d| x.shape[d]).product();
-    let k: usize = axes.iter().map(|&d| x.shape[d]).product();
-    let out_shape: Vec<usize> = if keepdims {
-        (0..nd).map(|d| if axes.contains(&d) { 1 } else { x.shape[d] }).collect()
-    } else {
-        kept.iter().map(|&d| x.shape[d]).collect()
-    };
-    let mut chunk = 1usize;
-    let mut next = nd;
-    for &ax in axes.iter().rev() {
-        if ax + 1 != next {
-            break;
-        }
-        chunk *= x.shape[ax];
-        next = ax;
-    }
-    let chunk_uncast = chunk.max(1);
-    if x.dtype() != loop_dtype {
-        chunk = chunk.min(NUMPY_BUFSIZE);
-    }
-    let rows = Rows { m, k, chunk: chunk.max(1), chunk_uncast };
+    let (m, k) = (rows.m, rows.k);
     use ReduceOp::*;
     match op {
         Any | All | CountNonzero => {
