@@ -25,6 +25,9 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stdlib_cases  # noqa: E402  (the directory of per-area baseline modules)
+
 try:
     import numexpr as ne
 except ImportError:  # the numexpr column becomes n/a
@@ -124,6 +127,25 @@ def numpy_and_numexpr(case):
     return None, None
 
 
+def stdlib_modules():
+    """The per-area baseline modules of `benches/stdlib_cases/`."""
+    import importlib
+    import pkgutil
+    mods = []
+    for info in pkgutil.iter_modules(stdlib_cases.__path__):
+        mods.append(importlib.import_module(f"stdlib_cases.{info.name}"))
+    return mods
+
+
+def install_missing():
+    """Installs the stdlib baselines (pandas, bottleneck) from PyPI when missing."""
+    import importlib.util
+    missing = [p for p in ("pandas", "bottleneck") if importlib.util.find_spec(p) is None]
+    if missing:
+        print("installing", " ".join(missing), "from PyPI...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
+
+
 def timed(fn, reps, per):
     fn()  # warm-up, as hpxl bench does
     times = []
@@ -190,7 +212,11 @@ def main():
     p.add_argument("--threads", type=int, default=2, help="hpxl and numexpr threads (default 2)")
     p.add_argument("--backend", default="cranelift", help="hpxl backend (default cranelift)")
     p.add_argument("--json-out", help="also write every measurement to this JSON file")
+    p.add_argument("--install", action="store_true", help="pip-install pandas and bottleneck when missing")
     args = p.parse_args()
+    if args.install:
+        install_missing()
+    modules = stdlib_modules()
 
     cmd = [args.hpxl, "--threads", str(args.threads), "--backend", args.backend, "bench",
            *args.filter, "--json", "--reps", str(args.reps)]
@@ -210,14 +236,34 @@ def main():
     rows, passed, missed = [], 0, 0
     for c in cases:
         if "error" in c:
-            rows.append((c["name"], "error", "", "", "", "", "", "hpxl failed"))
+            rows.append((c["name"], "error", "", "", "", "", "", "", "hpxl failed"))
             continue
         numpy_fn, ne_fn = numpy_and_numexpr(c)
+        others, other_targets = {}, []
+        if numpy_fn is None and ne_fn is None:
+            for mod in modules:
+                found = mod.baselines(c)
+                if found is not None:
+                    others = dict(found)
+                    other_targets = mod.TARGETS.get(c["name"], [])
+                    break
+            numpy_fn = others.pop("numpy", None)
         per = c["iterations"] if c["per_iteration"] else 1
         np_s = timed(numpy_fn, args.reps, per) if numpy_fn else None
         ne_s = timed(ne_fn, args.reps, per) if (ne_fn and ne is not None) else None
         c["numpy_median_s"], c["numexpr_median_s"] = np_s, ne_s
+        other_s = {name: timed(fn, args.reps, per) for name, fn in others.items()}
+        c["other_median_s"] = other_s
         verdicts = []
+        for over, factor in other_targets:
+            base = np_s if over == "numpy" else other_s.get(over)
+            label = f"≥{factor:g}× {over}"
+            if base is None:
+                verdicts.append(f"{label} n/a")
+                continue
+            ok = base / c["median_s"] >= factor
+            passed, missed = passed + ok, missed + (not ok)
+            verdicts.append(f"{label} {'pass' if ok else 'MISS'}")
         for label, check in TARGETS.get(c["name"], []):
             ok = check(c, np_s, ne_s)
             if ok is None:
@@ -226,8 +272,10 @@ def main():
             passed, missed = passed + ok, missed + (not ok)
             verdicts.append(f"{label} {'pass' if ok else 'MISS'}")
         c["targets"] = verdicts
+        other = ", ".join(f"{k} {fmt_s(v)} ({fmt_x(v, c['median_s'])})" for k, v in other_s.items())
         rows.append((c["name"], fmt_s(c["median_s"]), fmt_s(np_s), fmt_s(ne_s), fmt_x(np_s, c["median_s"]),
-                     fmt_x(ne_s, c["median_s"]), f"{c['probe_ratio'] * 100:.0f}% {c['probe']}", "; ".join(verdicts)))
+                     fmt_x(ne_s, c["median_s"]), f"{c['probe_ratio'] * 100:.0f}% {c['probe']}", other or "-",
+                     "; ".join(verdicts)))
 
     if summary:
         pr = summary["probe_gbps"]
@@ -235,10 +283,11 @@ def main():
               f"triad {pr['triad']:.1f}, read {pr['read']:.1f} GB/s; NumPy {np.__version__}"
               + (f", numexpr {ne.__version__} ({args.threads} threads)" if ne else "")
               + f"; medians of {args.reps} (loops: per iteration)")
-    header = ("case", "hpxl", "NumPy", "numexpr", "vs NumPy", "vs numexpr", "of probe", "targets")
+    header = ("case", "hpxl", "NumPy", "numexpr", "vs NumPy", "vs numexpr", "of probe", "other baselines",
+              "targets")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     for r in [header] + rows:
-        print("  ".join(str(v).ljust(w) if i in (0, 7) else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
+        print("  ".join(str(v).ljust(w) if i in (0, 7, 8) else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
     if summary:
         mean_ms = summary["mean_compile_s"] * 1e3
         ok = summary["kernels_compiled"] == 0 or mean_ms <= 2.0

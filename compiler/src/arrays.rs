@@ -815,3 +815,18 @@ pub fn expand_dims(a: &Array, axis: usize) -> Array {
     out.is_scalar = false;
     out
 }
+
+/// A library node (`crate::library`) over `inputs`, with the result dtype and shape the
+/// caller has already checked. Inputs are taken as they are (views stay views); the
+/// routine sees them realised.
+pub fn library(
+    func: std::rc::Rc<dyn crate::library::LibraryFn>,
+    inputs: &[Array],
+    dtype: DType,
+    shape: Vec<usize>,
+    span: Span,
+) -> R<Array> {
+    let xs = inputs.iter().map(|a| a.node(span)).collect::<R<Vec<NodeRef>>>()?;
+    let node = graph::node(Op::Library { func, xs }, dtype, shape, span)?;
+    Ok(Array::from_node(node))
+}

@@ -52,6 +52,8 @@ pub struct Interp {
     depth: usize,
     /// Stack of active execution policies (`with policy("seq"):`).
     pub policies: Vec<String>,
+    /// The random stream (`random.seed`, `random.rand`, ...).
+    pub random: crate::library::RandomState,
 }
 
 impl Interp {
@@ -63,6 +65,7 @@ impl Interp {
             out,
             depth: 0,
             policies: Vec::new(),
+            random: crate::library::RandomState::default(),
         }
     }
 

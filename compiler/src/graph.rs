@@ -10,6 +10,7 @@
 //! hold unbounded memory.
 
 use crate::interp;
+use crate::library::LibraryFn;
 use crate::ops::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
 use hpxl_grammar::{Code, Diagnostic, Span};
 use hpxl_runtime::{shape_size, DType, Data, NdArray, Scalar};
@@ -150,6 +151,12 @@ pub enum Op {
     Eye {
         k: i64,
     },
+    /// A library routine (sort, rolling window, linear algebra, random draw) over the
+    /// realised inputs `xs`; see `crate::library`.
+    Library {
+        func: Rc<dyn LibraryFn>,
+        xs: Vec<NodeRef>,
+    },
 }
 
 pub struct Node {
@@ -195,6 +202,7 @@ impl Node {
             Op::Iota { .. } => "iota",
             Op::Linspace { .. } => "linspace",
             Op::Eye { .. } => "eye",
+            Op::Library { func, .. } => func.name(),
         }
     }
 
@@ -235,7 +243,7 @@ fn op_inputs(op: &Op) -> Vec<NodeRef> {
         Op::Binary { a, b, .. } | Op::MatMul { a, b } => vec![a.clone(), b.clone()],
         Op::Select { cond, a, b } => vec![cond.clone(), a.clone(), b.clone()],
         Op::Scatter { base, value, .. } => vec![base.clone(), value.clone()],
-        Op::Concat { xs, .. } => xs.clone(),
+        Op::Concat { xs, .. } | Op::Library { xs, .. } => xs.clone(),
     }
 }
 
@@ -495,6 +503,10 @@ fn evaluate_op(n: &Node, op: &Op) -> Result<NdArray, Diagnostic> {
             NdArray::from_data(hpxl_runtime::cast_slice(&data, n.dtype), n.shape.clone())
         }
         Op::Eye { k } => eye(&n.shape, *k, n.dtype),
+        Op::Library { func, xs } => {
+            let vals: Result<Vec<NdArray>, Diagnostic> = xs.iter().map(val).collect();
+            func.eval(&vals?, n.dtype, &n.shape).map_err(|e| kernel_err(n, e))?
+        }
     };
     Ok(out)
 }

@@ -109,5 +109,10 @@ fn describe(n: &Node, refs: &[String]) -> String {
             format!("linspace {start}..{stop} num={num}{}", if *endpoint { "" } else { " no-endpoint" })
         }
         Op::Eye { k } => format!("eye k={k}"),
+        Op::Library { func, .. } => {
+            let params = func.describe();
+            let sep = if params.is_empty() || refs.is_empty() { "" } else { " " };
+            format!("{} {}{sep}{params}", func.name(), refs.join(", "))
+        }
     })
 }

@@ -15,6 +15,7 @@ pub mod index;
 pub mod interp;
 pub mod jit;
 pub mod kir;
+pub mod library;
 pub mod ops;
 pub mod pyscalar;
 pub mod types;

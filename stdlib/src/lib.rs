@@ -4,8 +4,13 @@
 pub mod args;
 pub mod builtins;
 pub mod creation;
+pub mod io;
+pub mod linalg;
 pub mod math;
+pub mod order;
+pub mod random;
 pub mod reduce;
+pub mod rolling;
 pub mod shape;
 
 use hpxl_compiler::Registry;
@@ -17,6 +22,11 @@ pub fn registry() -> Registry {
     math::register(&mut r);
     reduce::register(&mut r);
     shape::register(&mut r);
+    order::register(&mut r);
+    rolling::register(&mut r);
+    linalg::register(&mut r);
+    random::register(&mut r);
+    io::register(&mut r);
     builtins::register(&mut r);
     r
 }

@@ -349,6 +349,7 @@ fn op_label(op: &Op) -> &'static str {
         Op::Gather { .. } => "gather",
         Op::Scatter { .. } => "scatter",
         Op::Concat { .. } => "concat",
+        Op::Library { func, .. } => func.name(),
         _ => "a",
     }
 }

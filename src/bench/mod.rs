@@ -18,6 +18,12 @@
 //! observation that still makes every iteration compute `r` (`s = s + r[0]` would build
 //! a pending chain that is evaluated only every `MAX_PENDING_DEPTH` iterations).
 
+mod io;
+mod linalg;
+mod order;
+mod random;
+mod rolling;
+
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use hpxl::{Backend, Session, Telemetry};
@@ -274,6 +280,12 @@ fn cases(sz: &Sizes) -> Vec<Case> {
     all.push(small("small_loop", "a*b + c, n=100, per iteration", None));
     // The same loop with every kernel compiled: the cost of re-running a cached kernel.
     all.push(small("small_loop_jit", "a*b + c, n=100, JIT forced, per iteration", Some(0)));
+    // The standard library's routines (issue 4), one module per area.
+    all.extend(order::cases(sz));
+    all.extend(rolling::cases(sz));
+    all.extend(linalg::cases(sz));
+    all.extend(random::cases(sz));
+    all.extend(io::cases(sz));
     all
 }
 

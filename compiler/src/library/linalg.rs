@@ -1,0 +1,1 @@
+//! Library routines for the stdlib's linalg functions (see `crate::library`).

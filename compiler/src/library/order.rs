@@ -1,0 +1,1 @@
+//! Library routines for the stdlib's order functions (see `crate::library`).

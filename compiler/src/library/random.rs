@@ -1,0 +1,1 @@
+//! Library routines for the stdlib's random functions (see `crate::library`).

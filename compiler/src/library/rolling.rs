@@ -1,0 +1,1 @@
+//! Library routines for the stdlib's rolling functions (see `crate::library`).
