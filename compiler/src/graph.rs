@@ -371,6 +371,31 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     result
 }
 
+/// Realises several nodes together: on the JIT backend, arrays of one shape that share
+/// inputs are computed by one multi-output kernel (`crate::fuse`, Note [Multi-output
+/// kernels]).
+pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
+    let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realised()).cloned().collect();
+    if pending.len() < 2 || crate::fuse::backend() == crate::fuse::Backend::Interp {
+        for r in &pending {
+            realize(r)?;
+        }
+        return Ok(());
+    }
+    let level = debug_level();
+    if level >= 2 {
+        for r in &pending {
+            eprint!("HPXL_DEBUG realize:\n{}", crate::graph_text::dump(r));
+        }
+    }
+    let start = std::time::Instant::now();
+    let result = crate::fuse::realize_all(&pending);
+    if level >= 1 {
+        eprintln!("HPXL_DEBUG realize {} nodes together: {:.3} ms", pending.len(), start.elapsed().as_secs_f64() * 1e3);
+    }
+    result
+}
+
 /// `HPXL_DEBUG` (read once): 1 prints realisation timings, 2 also the graph realised.
 pub fn debug_level() -> u32 {
     static LEVEL: std::sync::OnceLock<u32> = std::sync::OnceLock::new();

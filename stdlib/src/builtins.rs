@@ -549,6 +549,20 @@ fn time_now(_interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {
 
 /// `realize(*arrays)`: forces pending work and returns its arguments.
 fn realize(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    // Together first, so arrays that share inputs share a kernel; then each view.
+    let mut bases = Vec::new();
+    for v in call.pos.iter() {
+        if let Value::Array(a) = v {
+            bases.push(a.base.borrow().node.clone());
+        }
+    }
+    hpxl_compiler::graph::realize_all(&bases).map_err(|d| {
+        if d.labels.is_empty() {
+            d.with_label(call.span, "")
+        } else {
+            d
+        }
+    })?;
     for (i, v) in call.pos.iter().enumerate() {
         if let Value::Array(a) = v {
             a.realize(call.arg_span(i))?;

@@ -27,6 +27,7 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::Arc;
 
 pub use run::{compiled_kernel, CacheEntry};
 
@@ -167,46 +168,109 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     if let Some(v) = root.value() {
         return Ok(v);
     }
-    // Pending nodes in post-order (inputs before consumers).
+    if all_small(root) {
+        // Every kernel would run on the interp anyway: skip the partition (this is the
+        // per-statement overhead of small-array loops).
+        return graph::realize_interp(root);
+    }
+    realize_all(std::slice::from_ref(root))?;
+    root.value().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: root not realised after its kernels"))
+}
+
+/// Whether every pending node under `root` is below the small-array threshold (looks at
+/// no more than a few dozen nodes; larger graphs take the general path).
+fn all_small(root: &NodeRef) -> bool {
+    let threshold = small_threshold();
+    let mut stack = vec![root.clone()];
+    let mut visits = 0;
+    while let Some(n) = stack.pop() {
+        visits += 1;
+        if visits > 32 {
+            return false;
+        }
+        let work: usize = n.with_op(|op| match op {
+            Op::Reduce { x, .. } => x.shape.iter().product(),
+            _ => n.shape.iter().product(),
+        });
+        if work >= threshold {
+            return false;
+        }
+        stack.extend(n.inputs().into_iter().filter(|i| !i.is_realised()));
+    }
+    true
+}
+
+type Key = *const graph::Node;
+
+fn key(n: &NodeRef) -> Key {
+    Rc::as_ptr(n)
+}
+
+/// Pending nodes under `roots` in post-order (inputs before consumers).
+fn pending_post_order(roots: &[NodeRef]) -> Vec<NodeRef> {
     let mut order: Vec<NodeRef> = Vec::new();
-    let mut seen: HashSet<*const graph::Node> = HashSet::new();
-    let mut stack: Vec<(NodeRef, bool)> = vec![(root.clone(), false)];
+    let mut seen: HashSet<Key> = HashSet::new();
+    let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();
     while let Some((n, expanded)) = stack.pop() {
         if expanded {
             order.push(n);
             continue;
         }
-        if n.is_realised() || !seen.insert(Rc::as_ptr(&n)) {
+        if n.is_realised() || !seen.insert(key(&n)) {
             continue;
         }
         stack.push((n.clone(), true));
         for input in n.inputs() {
-            if !input.is_realised() && !seen.contains(&Rc::as_ptr(&input)) {
+            if !input.is_realised() && !seen.contains(&key(&input)) {
                 stack.push((input, false));
             }
         }
     }
+    order
+}
 
-    // Decide what is materialised, consumers first (reverse post-order).
-    let key = |n: &NodeRef| Rc::as_ptr(n);
-    let mut materialised: HashSet<*const graph::Node> = HashSet::new();
-    let mut owner: HashMap<*const graph::Node, *const graph::Node> = HashMap::new();
+/// Which nodes get a buffer, and which kernel computes every other pending node.
+struct Partition {
+    materialised: HashSet<Key>,
+    reasons: Vec<String>,
+    /// Members of the multi-output group that a consumer outside the group reads: they
+    /// cannot share the group's kernel (Note [Multi-output kernels]).
+    violators: Vec<Key>,
+}
+
+/// Decides what is materialised, consumers first (reverse post-order). Members of
+/// `group` are one kernel: they fuse into each other.
+fn partition(order: &[NodeRef], roots: &[NodeRef], group: &HashSet<Key>) -> Partition {
+    let group_key: Option<Key> = order.iter().map(key).find(|k| group.contains(k));
+    let mut materialised: HashSet<Key> = roots.iter().map(key).collect();
+    let mut owner: HashMap<Key, Key> = HashMap::new();
     let mut reasons: Vec<String> = Vec::new();
-    materialised.insert(key(root));
+    let mut violators: Vec<Key> = Vec::new();
     for n in order.iter().rev() {
         let role = role_of(n);
         if role != Role::Map {
             materialised.insert(key(n));
         }
         let is_root = materialised.contains(&key(n));
-        let my_owner = if is_root { key(n) } else { owner.get(&key(n)).copied().unwrap_or(key(n)) };
+        let my_owner = match group_key {
+            Some(g) if group.contains(&key(n)) => g,
+            _ if is_root => key(n),
+            _ => owner.get(&key(n)).copied().unwrap_or(key(n)),
+        };
         let forced: Vec<NodeRef> = needs_materialised_inputs(n, if is_root { role } else { Role::Map });
         for input in n.inputs() {
             if input.is_realised() {
                 continue;
             }
             let k = key(&input);
-            if forced.iter().any(|f| Rc::ptr_eq(f, &input)) {
+            let is_forced = forced.iter().any(|f| Rc::ptr_eq(f, &input));
+            if group.contains(&k) {
+                if is_forced || Some(my_owner) != group_key {
+                    violators.push(k);
+                }
+                continue;
+            }
+            if is_forced {
                 if materialised.insert(k) && dumping() {
                     reasons.push(format!("{} materialised: read as a buffer by {}", input.op_name(), n.op_name()));
                 }
@@ -228,24 +292,116 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
             }
         }
     }
+    Partition { materialised, reasons, violators }
+}
+
+/// Note [Multi-output kernels]: the arrays realised together (`realize(a, b)`) that are
+/// map kernels over the same index space and share an input — a buffer or a pending
+/// node — are computed by one kernel with several outputs: the shared inputs are read
+/// once and shared subexpressions computed once, where separate kernels would read them
+/// twice or materialise them. A member that something outside the group reads as a
+/// buffer (a reduction of it, a view of it) is left out of the group, since that reader
+/// needs it before the group's kernel could run; the partition is then redone.
+fn group_candidates(order: &[NodeRef], roots: &[NodeRef]) -> HashSet<Key> {
+    let pending: HashSet<Key> = order.iter().map(key).collect();
+    let eligible = |r: &NodeRef| {
+        pending.contains(&key(r))
+            && role_of(r) == Role::Map
+            && !run::zero_copy(r)
+            && r.shape.iter().product::<usize>() >= small_threshold().max(1)
+    };
+    let mut group: HashSet<Key> = HashSet::new();
+    let mut shape: Option<&[usize]> = None;
+    let mut reach: HashSet<usize> = HashSet::new();
+    for r in roots {
+        if !eligible(r) || group.contains(&key(r)) || shape.is_some_and(|s| s != r.shape.as_slice()) {
+            continue;
+        }
+        let mine = fused_inputs(r);
+        if !group.is_empty() && mine.is_disjoint(&reach) {
+            continue;
+        }
+        shape = Some(&r.shape);
+        reach.extend(mine);
+        group.insert(key(r));
+    }
+    if group.len() < 2 {
+        group.clear();
+    }
+    group
+}
+
+/// What the kernel of `r` would read or compute: buffers (by address) and pending nodes
+/// reached through fusable nodes.
+fn fused_inputs(r: &NodeRef) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    let mut stack = r.inputs();
+    while let Some(n) = stack.pop() {
+        if let Some(v) = n.value() {
+            out.insert(Arc::as_ptr(&v.data) as *const u8 as usize);
+            continue;
+        }
+        if !out.insert(key(&n) as usize) {
+            continue;
+        }
+        if n.with_op(fusable) {
+            stack.extend(n.inputs());
+        }
+    }
+    out
+}
+
+/// Realises `roots` together with fused kernels (Note [Multi-output kernels]).
+pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
+    let order = pending_post_order(roots);
+    if order.is_empty() {
+        return Ok(());
+    }
+    let mut group = group_candidates(&order, roots);
+    let mut part = partition(&order, roots, &group);
+    while !part.violators.is_empty() {
+        for v in &part.violators {
+            group.remove(v);
+        }
+        if group.len() < 2 {
+            group.clear();
+        }
+        part = partition(&order, roots, &group);
+    }
+    let Partition { materialised, reasons, .. } = part;
 
     if dumping() {
         let kernels = order.iter().filter(|n| materialised.contains(&key(n))).count();
         eprintln!("HPXL fusion: {} pending nodes -> {} materialised", order.len(), kernels);
+        if !group.is_empty() {
+            eprintln!("  {} of them computed by one multi-output kernel", group.len());
+        }
         for r in &reasons {
             eprintln!("  {r}");
         }
     }
 
-    // Run the materialised nodes, producers first.
-    for n in &order {
+    // Run the materialised nodes, producers first; the group runs at its last member,
+    // when every member's materialised inputs are ready.
+    let last_member = order.iter().rposition(|n| group.contains(&key(n)));
+    for (i, n) in order.iter().enumerate() {
         if !materialised.contains(&key(n)) || n.is_realised() {
+            continue;
+        }
+        if group.contains(&key(n)) {
+            if Some(i) == last_member {
+                let members: Vec<NodeRef> = order.iter().filter(|m| group.contains(&key(m))).cloned().collect();
+                let values = run::map_group(&members)?;
+                for (m, v) in members.iter().zip(values) {
+                    graph::set_realised(m, v);
+                }
+            }
             continue;
         }
         let value = run::materialise(n, role_of(n))?;
         graph::set_realised(n, value);
     }
-    root.value().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: root not realised after its kernels"))
+    Ok(())
 }
 
 /// Verifies a kernel (debug builds and tests); an invariant broken by fusion is our bug.

@@ -74,6 +74,94 @@ pub(super) fn launch(c: &jit::Compiled, plan: &Plan, out_ptrs: &[*mut u8]) {
     launch_args(c, &args, plan.size());
 }
 
+/// Runs a map kernel into fresh output buffers, with streaming stores when they are
+/// large (Note [Streaming stores]).
+pub(super) fn launch_fresh(c: &jit::Compiled, plan: &Plan, out_ptrs: &[*mut u8]) {
+    let args = plan.args(out_ptrs);
+    let total = plan.size();
+    let contiguous = plan.extents.len() == 1 && plan.outputs.iter().all(|(_, s)| s[0] == 1);
+    let bytes: usize = plan.kernel.outputs.iter().map(|o| o.dtype.itemsize() * total).sum();
+    if !(contiguous && bytes >= stream_min_bytes()) {
+        return launch_args(c, &args, total);
+    }
+    telemetry::add::kernel_launches(1);
+    let entry = c.entry;
+    let outs: Vec<(usize, usize, i64)> = (0..plan.outputs.len())
+        .map(|o| (plan.kernel.output_word(o), plan.kernel.outputs[o].dtype.itemsize(), plan.outputs[o].0))
+        .collect();
+    let (args, ptrs) = (&args, out_ptrs.iter().map(|&p| p as usize).collect::<Vec<usize>>());
+    exec::for_blocks(total, exec::BLOCK, |s, e| {
+        let mut words = args.clone();
+        let mut scratch = vec![0u64; STREAM_TILE * outs.len()];
+        let base = scratch.as_mut_ptr() as usize;
+        let mut i = s;
+        while i < e {
+            let j = (i + STREAM_TILE).min(e);
+            for (o, &(word, item, offset)) in outs.iter().enumerate() {
+                // The kernel stores element k at ptr + (offset + k) * item: aim it at the tile.
+                let tile = base + o * STREAM_TILE * 8;
+                words[word] = (tile as i64).wrapping_sub((offset + i as i64).wrapping_mul(item as i64));
+            }
+            // SAFETY: the words describe live inputs and this block's tiles; the copies
+            // write this block's disjoint range of each output.
+            unsafe {
+                entry(words.as_ptr(), i as i64, j as i64);
+                for (o, &(_, item, offset)) in outs.iter().enumerate() {
+                    let dst = ptrs[o] + (offset as usize + i) * item;
+                    stream_copy(dst as *mut u8, (base + o * STREAM_TILE * 8) as *const u8, (j - i) * item);
+                }
+            }
+            i = j;
+        }
+        stream_fence();
+    });
+}
+
+/// Note [Streaming stores]: a large output written with ordinary stores is read into the
+/// cache first (read-for-ownership), so `r = a*b + c*d` moves six streams, not five.
+/// Non-temporal stores skip that read. Cranelift has no non-temporal store, so a large
+/// contiguous map kernel runs in tiles of `STREAM_TILE` elements into an L1-resident
+/// scratch tile, which `stream_copy` then writes out with `movntdq`. The extra copy is
+/// from L1 and costs far less than the read it saves (benches/README.md has the
+/// measurement). Below `stream_min_bytes()` (outputs that may stay in the cache for the
+/// next kernel) ordinary stores are kept.
+const STREAM_TILE: usize = 1024;
+
+fn stream_min_bytes() -> usize {
+    static MIN: OnceLock<usize> = OnceLock::new();
+    *MIN.get_or_init(|| std::env::var("HPXL_STREAM_MIN_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(16 << 20))
+}
+
+/// Copies `len` bytes from `src` to `dst` with non-temporal stores where aligned.
+///
+/// # Safety
+/// `src` and `dst` are valid for `len` bytes and do not overlap.
+unsafe fn stream_copy(dst: *mut u8, src: *const u8, len: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_stream_si128};
+        let head = (dst.align_offset(16)).min(len);
+        std::ptr::copy_nonoverlapping(src, dst, head);
+        let mut k = head;
+        while k + 16 <= len {
+            _mm_stream_si128(dst.add(k) as *mut __m128i, _mm_loadu_si128(src.add(k) as *const __m128i));
+            k += 16;
+        }
+        std::ptr::copy_nonoverlapping(src.add(k), dst.add(k), len - k);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    std::ptr::copy_nonoverlapping(src, dst, len);
+}
+
+/// Orders this thread's streaming stores before the launch returns.
+fn stream_fence() {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: sfence has no preconditions.
+    unsafe {
+        std::arch::x86_64::_mm_sfence()
+    };
+}
+
 pub(super) fn launch_args(c: &jit::Compiled, args: &[i64], total: usize) {
     telemetry::add::kernel_launches(1);
     let entry = c.entry;
@@ -91,11 +179,7 @@ pub(super) fn materialise(n: &NodeRef, role: Role) -> Result<NdArray, Diagnostic
         Op::Reduce { x, .. } => x.shape.iter().product(),
         _ => n.shape.iter().product(),
     });
-    let zero_copy = n.with_op(|op| match op {
-        Op::View { x, .. } | Op::Reshape { x } | Op::Broadcast { x } => x.is_realised(),
-        _ => false,
-    });
-    if role == Role::Library || zero_copy || size < super::small_threshold() || n.shape.contains(&0) {
+    if role == Role::Library || zero_copy(n) || size < super::small_threshold() || n.shape.contains(&0) {
         return graph::realize_interp(n);
     }
     match role {
@@ -103,6 +187,40 @@ pub(super) fn materialise(n: &NodeRef, role: Role) -> Result<NdArray, Diagnostic
         Role::Scatter => scatter(n),
         _ => map(n),
     }
+}
+
+/// Views, reshapes and broadcasts of buffers: realised without copying.
+pub(super) fn zero_copy(n: &NodeRef) -> bool {
+    n.with_op(|op| match op {
+        Op::View { x, .. } | Op::Reshape { x } | Op::Broadcast { x } => x.is_realised(),
+        _ => false,
+    })
+}
+
+/// Nodes of one shape computed by one kernel with an output each (Note [Multi-output
+/// kernels]); members fuse into each other.
+pub(super) fn map_group(members: &[NodeRef]) -> Result<Vec<NdArray>, Diagnostic> {
+    let shape = members[0].shape.clone();
+    let rank = shape.len();
+    let mut b = Builder::new(shape.clone());
+    let strides: Vec<i64> = hpxl_runtime::contiguous_strides(&shape).iter().map(|&s| s as i64).collect();
+    let mut outputs = Vec::with_capacity(members.len());
+    for n in members {
+        let v = b.emit(n, &Map::identity(rank))?;
+        outputs.push((v, n.dtype, 0, strides.clone()));
+    }
+    let (plan, _) = finish(b, outputs, &[]);
+    super::check(&plan.kernel)?;
+    let compiled = match compiled_kernel(&plan.kernel) {
+        Ok(c) => c,
+        Err(_) => return members.iter().map(graph::realize_interp).collect(),
+    };
+    let size = plan.size();
+    let mut outs = members.iter().map(|n| output_buffer(n, n.dtype, size)).collect::<Result<Vec<Data>, _>>()?;
+    let ptrs: Vec<*mut u8> = outs.iter_mut().map(|d| d.as_mut_ptr()).collect();
+    launch_fresh(&compiled, &plan, &ptrs);
+    drop(plan);
+    Ok(outs.into_iter().map(|d| NdArray::from_data(d, shape.clone())).collect())
 }
 
 /// A node computed by one map kernel into a fresh buffer.
@@ -119,7 +237,7 @@ fn map(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     };
     let size = plan.size();
     let mut out = output_buffer(n, n.dtype, size)?;
-    launch(&compiled, &plan, &[out.as_mut_ptr()]);
+    launch_fresh(&compiled, &plan, &[out.as_mut_ptr()]);
     drop(plan);
     Ok(NdArray::from_data(out, n.shape.clone()))
 }
