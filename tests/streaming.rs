@@ -35,7 +35,7 @@ fn run(backend: &str, min_bytes: &str) -> String {
 #[test]
 fn streaming_stores_match_the_interp() {
     let reference = run("interp", "1");
-    assert!(reference.lines().count() == 5, "unexpected output:\n{reference}");
+    assert!(reference.lines().count() >= 5 && !reference.contains("rror"), "unexpected output:\n{reference}");
     assert_eq!(run("cranelift", "1"), reference);
     assert_eq!(run("cranelift", "1000000000000"), reference);
 }
