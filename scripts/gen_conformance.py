@@ -55,6 +55,7 @@ EXCEPTION_TO_CODE = {
     "ZeroDivisionError": "E0800",
     "MemoryError": "E0900",
     "RecursionError": "E0901",
+    "OSError": "E0902",            # FileNotFoundError, PermissionError, IsADirectoryError
 }
 
 # Message fragments (lower-case) that turn a ValueError into a shape error E0300.
@@ -153,9 +154,20 @@ def run_python(source, filename, cwd, prelude="", timeout=120):
     return proc.stdout, info
 
 
+# hpxl functions that NumPy lacks, defined by reference implementations (pandas for the
+# rolling windows): every scripts/preludes/*.py, run before each program (the golden
+# generator's prelude includes them too); they do not count towards line numbers.
+PRELUDES = ROOT / "scripts" / "preludes"
+
+
+def extra_prelude():
+    """The source of every scripts/preludes/*.py, in name order."""
+    return "".join(p.read_text(encoding="utf-8") + "\n" for p in sorted(PRELUDES.glob("*.py")))
+
+
 def expected_text(path):
     """The full .expected content for one conformance program."""
-    stdout, info = run_python(path.read_text(encoding="utf-8"), path.name, path.parent)
+    stdout, info = run_python(path.read_text(encoding="utf-8"), path.name, path.parent, prelude=extra_prelude())
     if info is not None:
         if stdout and not stdout.endswith("\n"):
             stdout += "\n"

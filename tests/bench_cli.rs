@@ -19,7 +19,7 @@ fn bench_json(args: &[&str]) -> (Vec<serde_json::Value>, String) {
 
 #[test]
 fn json_has_one_object_per_case_and_a_summary() {
-    let (lines, stderr) = bench_json(&["abcd", "std", "small_loop"]);
+    let (lines, stderr) = bench_json(&["abcd", "std", "small_loop", "small_loop_jit"]);
     assert!(stderr.is_empty(), "no progress bar or errors with --json: {stderr}");
     let names: Vec<&str> = lines.iter().filter(|l| l["kind"] == "case").map(|l| l["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["abcd", "std", "small_loop", "small_loop_jit"]);

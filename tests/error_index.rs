@@ -11,7 +11,6 @@ const NO_SPAN: &[Code] = &[Code::Internal, Code::File];
 
 /// Codes documented without an example, with the reason printed when they are skipped.
 const NO_EXAMPLE: &[(Code, &str)] = &[
-    (Code::File, "E0902 is reserved for load/save; file I/O is not implemented yet"),
     (Code::Internal, "E9999 is a bug in hpxl; a program that triggers it must be fixed, not documented"),
 ];
 

@@ -713,16 +713,21 @@ pub fn select(cond: &Value, a: &Value, b: &Value, span: Span) -> R<Value> {
     Ok(wrap(node))
 }
 
-/// NumPy `matmul` shape rules.
+/// NumPy `matmul` shape rules, with NumPy's messages (`ValueError`s about dimensions,
+/// hence shape errors).
 pub fn matmul(a: &Value, b: &Value, span: Span) -> R<Value> {
     let aa = to_array(a, span)?;
     let bb = to_array(b, span)?;
-    if aa.ndim() == 0 || bb.ndim() == 0 {
-        return Err(err(
-            Code::Value,
-            span,
-            "matmul: Input operand does not have enough dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)",
-        ));
+    for (i, x) in [&aa, &bb].into_iter().enumerate() {
+        if x.ndim() == 0 {
+            return Err(err(
+                Code::Shape,
+                span,
+                format!(
+                    "matmul: Input operand {i} does not have enough dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"
+                ),
+            ));
+        }
     }
     let dtype = types::binary_loop(BinaryOp::Mul, Operand::Array(aa.dtype), Operand::Array(bb.dtype))
         .map_err(|e| type_err(e, span))?
@@ -740,14 +745,22 @@ pub fn matmul(a: &Value, b: &Value, span: Span) -> R<Value> {
             ),
         ));
     }
-    let batch = types::broadcast_shapes(&ash[..ash.len() - 2], &bsh[..bsh.len() - 2]).map_err(|e| type_err(e, span))?;
-    let mut shape = batch;
+    let mut core = Vec::new();
     if aa.ndim() > 1 {
-        shape.push(n);
+        core.push(n);
     }
     if bb.ndim() > 1 {
-        shape.push(m);
+        core.push(m);
     }
+    let (a_loop, b_loop) = (ash.len() - 2, bsh.len() - 2);
+    let batch = types::broadcast_shapes(&ash[..a_loop], &bsh[..b_loop]).map_err(|_| {
+        let operands: [(&[usize], usize); 2] =
+            [(&aa.shape, aa.ndim().saturating_sub(2)), (&bb.shape, bb.ndim().saturating_sub(2))];
+        err(Code::Shape, span, crate::library::linalg::remapped_broadcast_message(&operands, &core))
+    })?;
+    let mut shape = batch;
+    shape.extend_from_slice(&core);
+    graph::check_alloc(&shape, dtype, span)?;
     let node = graph::node(Op::MatMul { a: aa.node(span)?, b: bb.node(span)? }, dtype, shape, span)?;
     Ok(wrap(node))
 }

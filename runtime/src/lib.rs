@@ -6,6 +6,7 @@ pub mod cast;
 pub mod dtype;
 pub mod exec;
 pub mod format;
+pub mod npy;
 pub mod pool;
 pub mod scalar;
 pub mod telemetry;

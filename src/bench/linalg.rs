@@ -1,8 +1,52 @@
-//! Benchmark cases for linear algebra (matmul, solve, inv, det, norm); `benches/stdlib_cases/linalg.py` times the same cases
-//! in NumPy and its companions for `benches/compare_stdlib.py`.
+//! Benchmark cases for linear algebra (matmul, solve); `benches/stdlib_cases/linalg.py`
+//! times the same cases in NumPy (OpenBLAS/LAPACK) for `benches/compare.py`.
+//!
+//! The important number is the ratio to NumPy: a 1024 x 1024 product is compute-bound,
+//! so its "bandwidth" (the three matrices, Note [Logical bytes]) against the read probe
+//! says little. The matrices are the suite's irrational-multiple data, built the same
+//! way by the Python side.
 
-use super::{Case, Sizes};
+use super::{Case, ProbeKind, Sizes};
 
-pub(super) fn cases(_sz: &Sizes) -> Vec<Case> {
-    Vec::new()
+/// `name = ((arange(n*n) * mult) % 1.0).reshape(n, n)`.
+fn matrix(name: &str, n: usize, mult: f64) -> String {
+    format!("{name} = ((arange({n} * {n}) * {mult:?}) % 1.0).reshape({n}, {n})\n")
+}
+
+pub(super) fn cases(sz: &Sizes) -> Vec<Case> {
+    // 1024 at scale 1 (the 2-D cases scale their side with sqrt(scale)).
+    let n = (sz.outer * 1024 / 4000).max(8);
+    let ns = (n / 2).max(8);
+    let nb = |k: usize| k as u64 * k as u64 * 8;
+    vec![
+        // Reads a and b, writes c.
+        Case {
+            name: "matmul",
+            expr: "a @ b, float64 n x n",
+            setup: matrix("a", n, 0.6180339887498949) + &matrix("b", n, 0.7548776662466927) + "realize(a, b)\n",
+            timed: "c = a @ b\nrealize(c)\n".to_string(),
+            bytes: 3 * nb(n),
+            probe: ProbeKind::Read,
+            shape: vec![n, n],
+            iterations: 1,
+            per_iteration: false,
+            heavy: false,
+            small_threshold: None,
+        },
+        // Reads a and the right-hand side, writes x.
+        Case {
+            name: "solve",
+            expr: "linalg.solve(a, v), float64 n/2 x n/2",
+            setup: matrix("a", ns, 0.5698402909980532)
+                + &format!("a = a + {ns} * eye({ns})\nv = (arange({ns}) * 0.414213562373095) % 1.0\nrealize(a, v)\n"),
+            timed: "x = linalg.solve(a, v)\nrealize(x)\n".to_string(),
+            bytes: nb(ns) + 2 * ns as u64 * 8,
+            probe: ProbeKind::Read,
+            shape: vec![ns, ns],
+            iterations: 1,
+            per_iteration: false,
+            heavy: false,
+            small_threshold: None,
+        },
+    ]
 }

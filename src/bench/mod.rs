@@ -447,11 +447,21 @@ pub fn main(backend: Backend, args: &[String]) -> Result<i32> {
         bail!("the scale must be a positive number");
     }
     let sizes = Sizes::new(scale);
-    let selected: Vec<Case> = cases(&sizes)
+    let all = cases(&sizes);
+    let exact: std::collections::HashSet<&'static str> = all.iter().map(|c| c.name).collect();
+    let selected: Vec<Case> = all
         .into_iter()
         .filter(|c| {
+            // A filter that names a case exactly selects that case only; any other
+            // filter selects every case whose name or expression contains it.
             args.filter.is_empty()
-                || args.filter.iter().any(|f| c.name.contains(f.as_str()) || c.expr.contains(f.as_str()))
+                || args.filter.iter().any(|f| {
+                    if exact.contains(f.as_str()) {
+                        c.name == f.as_str()
+                    } else {
+                        c.name.contains(f.as_str()) || c.expr.contains(f.as_str())
+                    }
+                })
         })
         .collect();
     if args.list {

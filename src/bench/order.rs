@@ -1,8 +1,35 @@
-//! Benchmark cases for order statistics (sort, argsort, median, percentile, unique); `benches/stdlib_cases/order.py` times the same cases
-//! in NumPy and its companions for `benches/compare_stdlib.py`.
+//! Benchmark cases for order statistics (sort, argsort, median, percentile, unique);
+//! `benches/stdlib_cases/order.py` times the same cases in NumPy for `benches/compare.py`.
+//!
+//! The data is `vectors()`'s (fractional parts of multiples of the golden ratio: every
+//! value distinct, spread evenly over [0, 1)), 10M float64 at scale 1.
 
-use super::{Case, Sizes};
+use super::{vectors, Case, ProbeKind, Sizes};
 
-pub(super) fn cases(_sz: &Sizes) -> Vec<Case> {
-    Vec::new()
+pub(super) fn cases(sz: &Sizes) -> Vec<Case> {
+    let n = sz.n;
+    let nb = n as u64 * 8;
+    let case = |name, expr, timed: &str, bytes, probe| Case {
+        name,
+        expr,
+        setup: vectors(n, &["a"]),
+        timed: timed.to_string(),
+        bytes,
+        probe,
+        shape: vec![n],
+        iterations: 1,
+        per_iteration: false,
+        heavy: false,
+        small_threshold: None,
+    };
+    vec![
+        // Reads a; writes r.
+        case("sort", "sort(a)", "r = sort(a)\nrealize(r)\n", 2 * nb, ProbeKind::Copy),
+        // Reads a; writes r (int64).
+        case("argsort", "argsort(a, kind='stable')", "r = argsort(a, kind='stable')\nrealize(r)\n", 2 * nb, ProbeKind::Copy),
+        // Reads a.
+        case("median", "median(a)", "s = median(a)\nrealize(s)\n", nb, ProbeKind::Read),
+        // Reads a.
+        case("percentile", "percentile(a, [1, 25, 50, 75, 99])", "s = percentile(a, [1, 25, 50, 75, 99])\nrealize(s)\n", nb, ProbeKind::Read),
+    ]
 }

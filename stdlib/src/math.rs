@@ -117,7 +117,6 @@ pub fn register(r: &mut Registry) {
     r.functions.insert("nonzero".into(), nonzero);
     r.methods.insert("nonzero".into(), nonzero);
     r.functions.insert("nan_to_num".into(), nan_to_num);
-    r.functions.insert("matmul".into(), matmul);
     r.functions.insert("dtype".into(), dtype_fn);
 }
 
@@ -363,12 +362,6 @@ fn nan_to_num(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let r = arrays::select(&pinf, &Value::Float(posinf), &r, sp)?;
     let ninf = arrays::binary(BinaryOp::Eq, &r, &Value::Float(f64::NEG_INFINITY), sp)?;
     arrays::select(&ninf, &Value::Float(neginf), &r, sp)
-}
-
-fn matmul(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
-    let s = call.bind(&["x1", "x2", "out="])?;
-    refuse_out(&s, 2, call)?;
-    arrays::matmul(&opt(&s, 0), &opt(&s, 1), call.span)
 }
 
 /// `dtype(x)`: a dtype value from a dtype, `float`/`int`/`bool` or a name.

@@ -46,4 +46,6 @@ pub trait LibraryFn: Debug {
 pub struct RandomState {
     pub key: u64,
     pub counter: u64,
+    /// False until `random.seed` or the first draw (which seeds from OS entropy).
+    pub seeded: bool,
 }

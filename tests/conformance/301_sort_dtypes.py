@@ -1,0 +1,20 @@
+import numpy as np
+v = np.array([5, -3, 0, 127, -128, 7, 7, -1])
+for dt in (np.int8, np.int16, np.int32, np.int64, np.float32, np.float64):
+    x = v.astype(dt)
+    print(x.dtype, np.sort(x), np.sort(x).dtype, np.argsort(x, kind='stable'))
+u = np.array([5, 0, 255, 7, 7, 1, 200])
+for dt in (np.uint8, np.uint16, np.uint32, np.uint64):
+    x = u.astype(dt)
+    print(np.sort(x), np.sort(x).dtype, np.argsort(x, kind='stable'))
+big = np.array([-9223372036854775803, 3, -1, -9223372036854775807 - 1]).astype(np.uint64)
+print(np.sort(big), np.argsort(big))
+print(np.sort(np.array([4611686018427387904, -9223372036854775807 - 1, 9223372036854775807, 0, -1], dtype=np.int64)))
+bl = np.array([True, False, True, False, False])
+print(np.sort(bl), np.sort(bl).dtype)
+print(np.argsort(bl, kind='stable'))
+f = np.array([1e300, -1e-300, 5e-324, -5e-324, 1.5, -np.inf, np.inf, 0.25])
+print(np.sort(f))
+print(np.argsort(f, kind='stable'))
+g = np.array([1.5, -2.25, 3.0e10, -7.0], dtype=np.float32)
+print(np.sort(g), np.argsort(g))

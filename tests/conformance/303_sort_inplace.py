@@ -1,0 +1,30 @@
+import numpy as np
+a = np.array([4, 2, 7, 1, 9, 3])
+b = a
+v = a[1:4]
+a.sort()
+print(a)
+print(b)
+print(v)
+m = np.array([[3.0, 1.0, 2.0], [9.0, 8.0, 7.0]])
+m.sort(axis=0)
+print(m)
+m.sort()
+print(m)
+m.sort(axis=-2)
+print(m)
+r = m[:, ::-1]
+r.sort()
+print(m)
+print(r)
+x = np.array([5, 4, 3, 2, 1, 0])
+x[::2].sort()
+print(x)
+y = np.arange(10)[::-1] * 1.5
+s = np.sort(y)
+y.sort(kind='stable')
+print(y, s)
+print(y.sort())
+i = np.array([3, 1, 2])
+j = i.argsort()
+print(j, i[j])

@@ -1,0 +1,13 @@
+import numpy as np
+a = np.array([1.0, np.nan, 3.0, 7.0, np.nan, -2.0])
+print(np.nanpercentile(a, [10, 50, 90]))
+print(np.nanquantile(a, 0.5))
+print(np.nanpercentile(a, 30, method='lower'))
+m = np.array([[np.nan, np.nan, np.nan], [1.0, np.nan, 2.0], [4.0, 5.0, 6.0]])
+print(np.nanpercentile(m, 50, axis=1))
+print(np.nanpercentile(m, [25, 75], axis=0))
+print(np.nanquantile(m, 0.5, axis=1, keepdims=True))
+print(np.nanpercentile(np.array([5, 1, 3]), 50))
+print(np.nanpercentile(np.array([np.nan, 2.0, 1.0], dtype=np.float32), 50))
+print(np.nanmedian(m))
+print(np.nanmedian(m, axis=0))

@@ -1,0 +1,18 @@
+import numpy as np
+# Rolling windows over a small series: every statistic, pandas semantics.
+x = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0])
+print(np.rolling_sum(x, 3))
+print(np.rolling_mean(x, 3))
+print(np.rolling_var(x, 3))
+print(np.rolling_std(x, 3))
+print(np.rolling_min(x, 3))
+print(np.rolling_max(x, 3))
+print(np.rolling_median(x, 3))
+print(np.rolling_mad(x, 3))
+print(np.rolling_mean(x, 4))
+print(np.rolling_median(x, 4))
+print(np.rolling_mad(x, 4))
+r = np.rolling_mean(x, 5)
+print(r.shape, r.dtype, r.ndim)
+print(np.rolling_max(x, window=2))
+print(np.rolling_std(x, window=4, ddof=0))

@@ -1,0 +1,21 @@
+import numpy as np
+# Variance and standard deviation: ddof, constant windows, large offsets.
+x = np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
+print(np.rolling_var(x, 4))
+print(np.rolling_var(x, 4, ddof=0))
+print(np.rolling_var(x, 4, ddof=2))
+print(np.rolling_std(x, 4, ddof=3))
+print(np.rolling_var(x, 4, ddof=4))
+print(np.rolling_var(x, 4, ddof=7))
+print(np.rolling_std(x, 1))
+print(np.rolling_std(x, 1, ddof=0))
+print(np.rolling_var(x, 2, 0))
+c = np.full(7, 0.1)
+print(np.rolling_var(c, 3))
+print(np.rolling_std(c, 5, ddof=0))
+big = 1e9 + np.array([0.5, 0.25, 0.75, 0.5, 1.0, 0.0, 0.5, 0.25])
+print(np.rolling_var(big, 3))
+print(np.rolling_std(big, 4, ddof=0))
+print(np.rolling_mean(big, 4) - 1e9)
+t = np.arange(12) * 1000.0 + np.arange(12) % 2
+print(np.rolling_var(t, 3))

@@ -1,0 +1,23 @@
+import numpy as np
+# A window that holds NaN or +-inf gives NaN (pandas treats inf as missing);
+# windows after it recover.
+x = np.array([1.0, 2.0, np.nan, 4.0, 5.0, 6.0, np.inf, 8.0, 9.0, 10.0, -np.inf, 12.0, 13.0])
+print(np.rolling_sum(x, 2))
+print(np.rolling_mean(x, 3))
+print(np.rolling_var(x, 3))
+print(np.rolling_std(x, 2, ddof=0))
+print(np.rolling_min(x, 3))
+print(np.rolling_max(x, 2))
+print(np.rolling_median(x, 3))
+print(np.rolling_mad(x, 2))
+print(np.rolling_sum(x, 1))
+print(np.rolling_max(x, 1))
+print(np.rolling_mean(x, 13))
+y = np.array([np.nan, np.nan, 1.0, 2.0, 3.0, np.nan, 5.0, 6.0, 7.0, 8.0])
+print(np.rolling_sum(y, 3))
+print(np.rolling_median(y, 4))
+print(np.rolling_min(y, 2))
+print(np.rolling_mad(y, 3))
+z = np.array([1e308, 1e308, -1e308, 5.0, 1.0])
+print(np.rolling_sum(z[2:], 2))
+print(np.rolling_max(z, 2))

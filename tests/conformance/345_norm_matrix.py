@@ -1,0 +1,23 @@
+import numpy as np
+a = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])
+for o in (None, 'fro', 1, -1, np.inf, -np.inf):
+    print(o, np.round(np.linalg.norm(a, ord=o), 10))
+print(np.round(np.linalg.norm(a, 2), 10))
+print(np.round(np.linalg.norm(a, -2), 10))
+print(np.round(np.linalg.norm(a, 'nuc'), 10))
+s = np.arange(24.0).reshape(2, 3, 4) - 11
+print(np.round(np.linalg.norm(s, axis=(1, 2)), 10))
+print(np.round(np.linalg.norm(s, ord=1, axis=(1, 2)), 10))
+print(np.round(np.linalg.norm(s, ord=np.inf, axis=(2, 1)), 10))
+print(np.round(np.linalg.norm(s, ord=2, axis=(0, 2)), 8))
+print(np.round(np.linalg.norm(s, ord='nuc', axis=(-1, 0)), 8))
+print(np.round(np.linalg.norm(s, ord=-1, axis=(1, 2), keepdims=True), 10))
+print(np.linalg.norm(s, ord=2, axis=(1, 2), keepdims=True).shape)
+print(np.round(np.linalg.norm(np.eye(3), 2), 10), np.round(np.linalg.norm(np.eye(3) * 2, 'nuc'), 10))
+f = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+print(np.linalg.norm(f, 2).dtype, np.round(np.linalg.norm(f, 2), 5))
+print(np.linalg.norm(f, 1).dtype, np.linalg.norm(f, 'fro').dtype)
+i = np.array([[2, 0], [0, -3]])
+print(np.round(np.linalg.norm(i, 2), 10), np.round(np.linalg.norm(i, -2), 10))
+print(np.linalg.norm(np.array([[np.inf, 1.0], [1.0, 1.0]]), 2))
+print(np.linalg.norm(np.zeros((0, 3)), 1), np.linalg.norm(np.zeros((3, 0)), np.inf))

@@ -1,0 +1,21 @@
+import numpy as np
+# Array parameters broadcast with each other and must broadcast to size=.
+
+np.random.seed(5)
+u = np.random.uniform(np.zeros(3), 1.0)
+print(u.shape, u.dtype)
+print(np.random.uniform(np.zeros((2, 1)), np.ones(3)).shape)
+print(np.random.uniform(np.zeros(3), 1, size=(2, 3)).shape)
+print(np.random.uniform(np.zeros(3, dtype=np.float32), 1).dtype)
+lo = np.array([0.0, 10.0, 100.0])
+v = np.random.uniform(lo, lo + 1.0, size=(50, 3))
+print(bool((v >= lo).all()), bool((v < lo + 1.0).all()))
+print(np.random.uniform(np.array([1.0, 2.0]), np.array([1.0, 2.0])))
+n = np.random.normal(np.array([1.0, 2.0, 3.0]), 0.0)
+print(n)
+m = np.random.normal(np.zeros((4, 1)), np.array([1.0, 2.0]), size=(3, 4, 2))
+print(m.shape, m.dtype)
+print(np.random.normal([0.0, 1.0], [1.0, 2.0]).shape)
+print(isinstance(np.random.uniform(np.array(0.0), 1), float))
+print(isinstance(np.random.normal(np.array(2.0), np.array(0.5)), float))
+print(np.random.normal(0, np.array([0.0, 0.0]), size=(2, 2)))
