@@ -3,7 +3,7 @@
 //! enough to be cut into many tiles, stacks, float32, and the stacked LAPACK-style
 //! routines print the same `repr`s with 1, 2 and 3 worker threads.
 
-use std::process::Command;
+mod common;
 
 const PROGRAM: &str = "\
 def fp(r):
@@ -25,20 +25,8 @@ print(fp(linalg.solve(m, b[:200, 0])), fp(linalg.det(st)), fp(linalg.inv(st)))
 print(repr(linalg.norm(a, 2)), repr(linalg.norm(a, 'nuc')), repr(linalg.norm(a)))
 ";
 
-fn run(threads: usize) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_hpxl"))
-        .args(["--threads", &threads.to_string(), "-c", PROGRAM])
-        .output()
-        .expect("hpxl runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
 #[test]
 fn linalg_results_do_not_depend_on_the_thread_count() {
-    let one = run(1);
+    let one = common::same_for_every_thread_count(PROGRAM, &[2, 3]);
     assert!(one.lines().count() == 6 && !one.contains("nan"), "{one}");
-    for t in [2, 3] {
-        assert_eq!(run(t), one, "{t} threads differ from 1");
-    }
 }

@@ -2,16 +2,8 @@
 //! count for inputs large enough to take the parallel paths, and `mad`, which NumPy lacks
 //! (its expectations come from `np.median(np.abs(x - np.median(x)))` run by NumPy).
 
-use std::process::Command;
+mod common;
 
-fn run(threads: usize, program: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_hpxl"))
-        .args(["--threads", &threads.to_string(), "-c", program])
-        .output()
-        .expect("hpxl runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8")
-}
 
 /// Large enough for the parallel sort (2^17 items) and selection, with NaNs, negative
 /// zeros, duplicates and a clustered tail.
@@ -42,11 +34,8 @@ print(repr(median(z)), sort(z)[-3:], repr(sum(argsort(z) % 1000)))
 
 #[test]
 fn large_order_statistics_do_not_depend_on_the_thread_count() {
-    let one = run(1, LARGE);
+    let one = common::same_for_every_thread_count(LARGE, &[2, 3]);
     assert!(one.lines().count() >= 10, "{one}");
-    for t in [2, 3] {
-        assert_eq!(run(t, LARGE), one, "{t} threads differ from 1");
-    }
 }
 
 #[test]
@@ -65,7 +54,7 @@ same = g[1:] == g[:-1]
 print(all(i[1:][same] > i[:-1][same]))
 ";
     for t in [1, 3] {
-        assert_eq!(run(t, program), "True 4124 True\nTrue\nTrue\n", "{t} threads");
+        assert_eq!(common::run_with_threads(t, program), "True 4124 True\nTrue\nTrue\n", "{t} threads");
     }
 }
 
@@ -111,5 +100,5 @@ nan
 
 #[test]
 fn mad_matches_the_numpy_definition() {
-    assert_eq!(run(2, MAD_PROGRAM), MAD_EXPECTED);
+    assert_eq!(common::run_with_threads(2, MAD_PROGRAM), MAD_EXPECTED);
 }

@@ -5,7 +5,7 @@
 //! advances by whole blocks per draw.
 
 use hpxl_compiler::library::random::{block_words, bounded, normal_pair, unit_double};
-use std::process::Command;
+mod common;
 
 const PROGRAM: &str = "\
 random.seed(42)
@@ -26,9 +26,7 @@ print(repr(sum(w)), repr(random.rand()), random.randint(7))
 ";
 
 fn hpxl(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_hpxl")).args(args).output().expect("hpxl runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8")
+    common::hpxl_stdout(args, &[])
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Rolling windows give bitwise identical results for 1, 2, 3 and 16 worker threads
 //! (Note [Rolling chunks]): long series are cut into many parallel chunks here.
 
-use std::process::Command;
+mod common;
 
 const PROGRAM: &str = "\
 n = 400003
@@ -16,20 +16,8 @@ for w in [1, 5, 100, 1500]:
         print(w, repr(nansum(r)), repr(nansum(r * i[:r.shape[-1]])), repr(r.ravel()[k]), repr(r.ravel()[k // 3]))
 ";
 
-fn run(threads: usize) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_hpxl"))
-        .args(["--threads", &threads.to_string(), "-c", PROGRAM])
-        .output()
-        .expect("hpxl runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
 #[test]
 fn rolling_results_do_not_depend_on_the_thread_count() {
-    let one = run(1);
+    let one = common::same_for_every_thread_count(PROGRAM, &[2, 3, 16]);
     assert_eq!(one.lines().count(), 32, "{one}");
-    for t in [2, 3, 16] {
-        assert_eq!(run(t), one, "{t} threads differ from 1");
-    }
 }

@@ -4,7 +4,7 @@
 //! results must equal the interp backend's (single and multi-output kernels, odd
 //! lengths, offsets into the tile, every element width).
 
-use std::process::Command;
+mod common;
 
 const PROGRAM: &str = r#"
 x = arange(100003) * 0.001
@@ -22,14 +22,10 @@ print(e[50000], e[-1], sum(e))
 "#;
 
 fn run(backend: &str, min_bytes: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_hpxl"))
-        .args(["--backend", backend, "-c", PROGRAM])
-        .env("HPXL_STREAM_MIN_BYTES", min_bytes)
-        .env("HPXL_SMALL_THRESHOLD", "0")
-        .output()
-        .expect("hpxl runs");
-    assert!(out.status.success(), "hpxl failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8 output")
+    common::hpxl_stdout(
+        &["--backend", backend, "-c", PROGRAM],
+        &[("HPXL_STREAM_MIN_BYTES", min_bytes), ("HPXL_SMALL_THRESHOLD", "0")],
+    )
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Results are bitwise identical for any thread count (Note [Deterministic blocks]):
 //! the same program runs in processes with 1, 2, 3 and 16 worker threads.
 
-use std::process::Command;
+mod common;
 
 const PROGRAM: &str = "\
 x = linspace(-3, 7, 3000017)
@@ -14,32 +14,13 @@ z = y.astype(float32)
 print(repr(sum(z)), repr(mean(z)), repr(std(z)))
 ";
 
-fn run(threads: usize) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_hpxl"))
-        .args(["--threads", &threads.to_string(), "-c", PROGRAM])
-        .output()
-        .expect("hpxl runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
-    let one = run(1);
+    let one = common::same_for_every_thread_count(PROGRAM, &[2, 3, 16]);
     assert!(one.lines().count() >= 4, "{one}");
-    for t in [2, 3, 16] {
-        assert_eq!(run(t), one, "{t} threads differ from 1");
-    }
     // And the fused JIT path agrees with the reference backend bit for bit on everything
     // but the transcendental inputs, which are shared here: compare the interp run too.
-    let interp = Command::new(env!("CARGO_BIN_EXE_hpxl"))
-        .args(["--backend", "interp", "-c", "x = linspace(-3, 7, 3000017)\ny = x * 1e-3 + 1\nprint(repr(sum(y)), repr(std(y)), repr(sum(y[:2999997].reshape(7, 428571)[:, :9], axis=0)))"])
-        .output()
-        .expect("hpxl runs");
-    let jit = Command::new(env!("CARGO_BIN_EXE_hpxl"))
-        .args(["--threads", "2", "-c", "x = linspace(-3, 7, 3000017)\ny = x * 1e-3 + 1\nprint(repr(sum(y)), repr(std(y)), repr(sum(y[:2999997].reshape(7, 428571)[:, :9], axis=0)))"])
-        .output()
-        .expect("hpxl runs");
-    assert_eq!(String::from_utf8_lossy(&interp.stdout), String::from_utf8_lossy(&jit.stdout));
-    assert!(interp.status.success() && jit.status.success());
+    let program = "x = linspace(-3, 7, 3000017)\ny = x * 1e-3 + 1\nprint(repr(sum(y)), repr(std(y)), repr(sum(y[:2999997].reshape(7, 428571)[:, :9], axis=0)))";
+    let interp = common::hpxl_stdout(&["--backend", "interp", "-c", program], &[]);
+    assert_eq!(common::hpxl_stdout(&["--threads", "2", "-c", program], &[]), interp);
 }

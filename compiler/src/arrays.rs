@@ -403,16 +403,7 @@ pub fn reduce(
         };
         return Err(err(Code::Value, span, what));
     }
-    let mut shape = Vec::new();
-    for (i, &d) in a.shape.iter().enumerate() {
-        if axes.contains(&i) {
-            if keepdims {
-                shape.push(1);
-            }
-        } else {
-            shape.push(d);
-        }
-    }
+    let shape = reduced_shape(&a.shape, &axes, keepdims);
     let node = graph::node(Op::Reduce { op, loop_dtype, x: a.node(span)?, axes, keepdims }, out_dtype, shape, span)?;
     Ok(wrap(node))
 }
@@ -842,4 +833,18 @@ pub fn library(
     let xs = inputs.iter().map(|a| a.node(span)).collect::<R<Vec<NodeRef>>>()?;
     let node = graph::node(Op::Library { func, xs }, dtype, shape, span)?;
     Ok(Array::from_node(node))
+}
+
+/// The shape of a reduction of an array of `shape` over `axes`: the reduced axes are
+/// dropped, or kept with length 1 under `keepdims`.
+pub fn reduced_shape(shape: &[usize], axes: &[usize], keepdims: bool) -> Vec<usize> {
+    let mut out = Vec::with_capacity(shape.len());
+    for (i, &d) in shape.iter().enumerate() {
+        if !axes.contains(&i) {
+            out.push(d);
+        } else if keepdims {
+            out.push(1);
+        }
+    }
+    out
 }

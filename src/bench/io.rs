@@ -50,19 +50,15 @@ pub(super) fn cases(sz: &Sizes) -> Vec<Case> {
     let csv = literal(&dir.join("values.txt"));
     vec![
         // Writes a (8n bytes) to the file, reads it back into b (8n bytes).
-        Case {
-            name: "npy_roundtrip",
-            expr: "save(p, a); b = load(p), float64",
-            setup: vectors(n, &["a"]),
-            timed: format!("save({npy}, a)\nb = load({npy})\nrealize(b)\n"),
-            bytes: 2 * 8 * n as u64,
-            probe: ProbeKind::Copy,
-            shape: vec![n],
-            iterations: 1,
-            per_iteration: false,
-            heavy: false,
-            small_threshold: None,
-        },
+        Case::once(
+            "npy_roundtrip",
+            "save(p, a); b = load(p), float64",
+            vectors(n, &["a"]),
+            format!("save({npy}, a)\nb = load({npy})\nrealize(b)\n"),
+            2 * 8 * n as u64,
+            ProbeKind::Copy,
+            vec![n],
+        ),
         // Reads the text (25 bytes per value) and writes the float64 result.
         Case {
             name: "loadtxt",

@@ -20,33 +20,25 @@ pub(super) fn cases(sz: &Sizes) -> Vec<Case> {
     let nb = |k: usize| k as u64 * k as u64 * 8;
     vec![
         // Reads a and b, writes c.
-        Case {
-            name: "matmul",
-            expr: "a @ b, float64 n x n",
-            setup: matrix("a", n, 0.6180339887498949) + &matrix("b", n, 0.7548776662466927) + "realize(a, b)\n",
-            timed: "c = a @ b\nrealize(c)\n".to_string(),
-            bytes: 3 * nb(n),
-            probe: ProbeKind::Read,
-            shape: vec![n, n],
-            iterations: 1,
-            per_iteration: false,
-            heavy: false,
-            small_threshold: None,
-        },
+        Case::once(
+            "matmul",
+            "a @ b, float64 n x n",
+            matrix("a", n, 0.6180339887498949) + &matrix("b", n, 0.7548776662466927) + "realize(a, b)\n",
+            "c = a @ b\nrealize(c)\n".to_string(),
+            3 * nb(n),
+            ProbeKind::Read,
+            vec![n, n],
+        ),
         // Reads a and the right-hand side, writes x.
-        Case {
-            name: "solve",
-            expr: "linalg.solve(a, v), float64 n/2 x n/2",
-            setup: matrix("a", ns, 0.5698402909980532)
+        Case::once(
+            "solve",
+            "linalg.solve(a, v), float64 n/2 x n/2",
+            matrix("a", ns, 0.5698402909980532)
                 + &format!("a = a + {ns} * eye({ns})\nv = (arange({ns}) * 0.414213562373095) % 1.0\nrealize(a, v)\n"),
-            timed: "x = linalg.solve(a, v)\nrealize(x)\n".to_string(),
-            bytes: nb(ns) + 2 * ns as u64 * 8,
-            probe: ProbeKind::Read,
-            shape: vec![ns, ns],
-            iterations: 1,
-            per_iteration: false,
-            heavy: false,
-            small_threshold: None,
-        },
+            "x = linalg.solve(a, v)\nrealize(x)\n".to_string(),
+            nb(ns) + 2 * ns as u64 * 8,
+            ProbeKind::Read,
+            vec![ns, ns],
+        ),
     ]
 }

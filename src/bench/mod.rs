@@ -122,6 +122,34 @@ struct Case {
     small_threshold: Option<usize>,
 }
 
+impl Case {
+    /// A case whose `timed` code runs once per repetition over arrays of `shape`, with
+    /// the session's default small-array threshold.
+    fn once(
+        name: &'static str,
+        expr: &'static str,
+        setup: String,
+        timed: String,
+        bytes: u64,
+        probe: ProbeKind,
+        shape: Vec<usize>,
+    ) -> Case {
+        Case {
+            name,
+            expr,
+            setup,
+            timed,
+            bytes,
+            probe,
+            shape,
+            iterations: 1,
+            per_iteration: false,
+            heavy: false,
+            small_threshold: None,
+        }
+    }
+}
+
 /// Sizes derived from the scale factor.
 struct Sizes {
     n: usize,
@@ -157,18 +185,8 @@ fn vectors(n: usize, names: &[&str]) -> String {
 fn cases(sz: &Sizes) -> Vec<Case> {
     let n = sz.n;
     let nb = n as u64 * 8;
-    let vector = |name, expr, setup: String, timed: &str, bytes, probe| Case {
-        name,
-        expr,
-        setup,
-        timed: timed.to_string(),
-        bytes,
-        probe,
-        shape: vec![n],
-        iterations: 1,
-        per_iteration: false,
-        heavy: false,
-        small_threshold: None,
+    let vector = |name, expr, setup: String, timed: &str, bytes, probe| {
+        Case::once(name, expr, setup, timed.to_string(), bytes, probe, vec![n])
     };
     // x in [-10, 10) for sin/cos, [-5, 5) for exp.
     let x_sin = vectors(n, &["a"]) + "x = a * 20.0 - 10.0\nrealize(x)\n";

@@ -9,18 +9,8 @@ use super::{vectors, Case, ProbeKind, Sizes};
 pub(super) fn cases(sz: &Sizes) -> Vec<Case> {
     let n = sz.n;
     let nb = n as u64 * 8;
-    let case = |name, expr, timed: &str, bytes, probe| Case {
-        name,
-        expr,
-        setup: vectors(n, &["a"]),
-        timed: timed.to_string(),
-        bytes,
-        probe,
-        shape: vec![n],
-        iterations: 1,
-        per_iteration: false,
-        heavy: false,
-        small_threshold: None,
+    let case = |name, expr, timed: &str, bytes, probe| {
+        Case::once(name, expr, vectors(n, &["a"]), timed.to_string(), bytes, probe, vec![n])
     };
     vec![
         // Reads a; writes r.

@@ -9,18 +9,9 @@ use super::{Case, ProbeKind, Sizes};
 
 pub(super) fn cases(sz: &Sizes) -> Vec<Case> {
     let n = sz.n;
-    let case = |name, expr, call: &str, bytes_per_element: u64| Case {
-        name,
-        expr,
-        setup: "random.seed(12345)\n".to_string(),
-        timed: format!("r = {call}\nrealize(r)\n"),
-        bytes: n as u64 * bytes_per_element,
-        probe: ProbeKind::Copy,
-        shape: vec![n],
-        iterations: 1,
-        per_iteration: false,
-        heavy: false,
-        small_threshold: None,
+    let case = |name, expr, call: &str, bytes_per_element: u64| {
+        let timed = format!("r = {call}\nrealize(r)\n");
+        Case::once(name, expr, "random.seed(12345)\n".to_string(), timed, n as u64 * bytes_per_element, ProbeKind::Copy, vec![n])
     };
     vec![
         case("rand", "random.rand(n)", &format!("random.rand({n})"), 8),

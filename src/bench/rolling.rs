@@ -1,5 +1,5 @@
 //! Benchmark cases for rolling windows; `benches/stdlib_cases/rolling.py` times the same cases
-//! in NumPy and its companions for `benches/compare_stdlib.py`.
+//! in NumPy and its companions for `benches/compare.py`.
 //!
 //! Each case reads its series once and writes one float64 per element (Note [Logical
 //! bytes]); the baselines are bottleneck's `move_*` functions on the same data
@@ -8,18 +8,9 @@
 use super::{vectors, Case, ProbeKind, Sizes};
 
 pub(super) fn cases(sz: &Sizes) -> Vec<Case> {
-    let case = |name, expr, n: usize, call: &str| Case {
-        name,
-        expr,
-        setup: vectors(n, &["a"]),
-        timed: format!("r = {call}\nrealize(r)\n"),
-        bytes: 2 * n as u64 * 8,
-        probe: ProbeKind::Copy,
-        shape: vec![n],
-        iterations: 1,
-        per_iteration: false,
-        heavy: false,
-        small_threshold: None,
+    let case = |name, expr, n: usize, call: &str| {
+        let timed = format!("r = {call}\nrealize(r)\n");
+        Case::once(name, expr, vectors(n, &["a"]), timed, 2 * n as u64 * 8, ProbeKind::Copy, vec![n])
     };
     let n = sz.n;
     // The median case is ten times shorter: O(n log w) work per element.

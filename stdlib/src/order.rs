@@ -149,16 +149,7 @@ fn keepdims_of(interp: &mut Interp, v: &Value, span: Span) -> R<bool> {
 fn reduced_shape(interp: &mut Interp, a: &Array, axis: &Value, keepdims: bool, span: Span) -> R<(Vec<usize>, Vec<usize>)> {
     let axis = axis_of(interp, axis, span)?;
     let axes = arrays::normalize_axes(axis.as_deref(), a.ndim(), span)?;
-    let mut shape = Vec::new();
-    for (i, &d) in a.shape.iter().enumerate() {
-        if axes.contains(&i) {
-            if keepdims {
-                shape.push(1);
-            }
-        } else {
-            shape.push(d);
-        }
-    }
+    let shape = arrays::reduced_shape(&a.shape, &axes, keepdims);
     Ok((axes, shape))
 }
 

@@ -53,7 +53,6 @@
 use super::{KernelError, LibraryFn, RandomState};
 use hpxl_grammar::Code;
 use hpxl_runtime::{exec, pool, shape_size, DType, Data, NdArray};
-use std::sync::OnceLock;
 
 const PHILOX_M0: u32 = 0xD251_1F53;
 const PHILOX_M1: u32 = 0xCD9E_8D57;
@@ -311,39 +310,11 @@ fn fill_f64_body(out: &mut [f64], k: FloatKernel, key: u64, block: u64) {
     }
 }
 
-/// An instruction-set variant of the float kernels (Note [Deterministic floating point]:
-/// all give the same bits).
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Isa {
-    Baseline,
-    Avx2,
-    Avx512,
-}
-
-/// The variants this CPU can run, baseline first.
-#[doc(hidden)]
-pub fn available_isas() -> Vec<Isa> {
-    let mut isas = vec![Isa::Baseline];
-    #[cfg(target_arch = "x86_64")]
-    {
-        if is_x86_feature_detected!("avx2") {
-            isas.push(Isa::Avx2);
-            if is_x86_feature_detected!("avx512f")
-                && is_x86_feature_detected!("avx512dq")
-                && is_x86_feature_detected!("avx512vl")
-            {
-                isas.push(Isa::Avx512);
-            }
-        }
-    }
-    isas
-}
-
-fn best_isa() -> Isa {
-    static BEST: OnceLock<Isa> = OnceLock::new();
-    *BEST.get_or_init(|| *available_isas().last().unwrap_or(&Isa::Baseline))
-}
+// The ISA variants are vmath's (Note [Deterministic floating point]: all of them give
+// the same bits here, because these kernels use no fused multiply-add and Rust never
+// contracts `a * b + c` into one).
+pub use crate::vmath::{available_isas, Isa};
+use crate::vmath::best_isa;
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
@@ -366,7 +337,7 @@ pub fn fill_f64_with(isa: Isa, out: &mut [f64], k: FloatKernel, key: u64, block:
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 if available_isas().contains(&Isa::Avx512) => unsafe { fill_f64_avx512(out, k, key, block) },
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 if available_isas().contains(&Isa::Avx2) => unsafe { fill_f64_avx2(out, k, key, block) },
+        Isa::Avx2Fma if available_isas().contains(&Isa::Avx2Fma) => unsafe { fill_f64_avx2(out, k, key, block) },
         _ => fill_f64_body(out, k, key, block),
     }
 }
@@ -377,7 +348,7 @@ fn fill_f64(out: &mut [f64], k: FloatKernel, key: u64, block: u64) {
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => unsafe { fill_f64_avx512(out, k, key, block) },
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => unsafe { fill_f64_avx2(out, k, key, block) },
+        Isa::Avx2Fma => unsafe { fill_f64_avx2(out, k, key, block) },
         _ => fill_f64_body(out, k, key, block),
     }
 }

@@ -79,7 +79,7 @@ pub fn available_isas() -> Vec<Isa> {
 }
 
 /// The best ISA level of this CPU, detected once.
-fn best_isa() -> Isa {
+pub(crate) fn best_isa() -> Isa {
     static BEST: OnceLock<Isa> = OnceLock::new();
     *BEST.get_or_init(|| *available_isas().last().unwrap_or(&Isa::Baseline))
 }
