@@ -530,6 +530,9 @@ where
         let specials = special.map_or(0, |sp| v.iter().filter(|&&k| k == sp).count());
         return (select_in(&mut v, ranks), specials);
     }
+    if let Some(found) = select_by_sample(n, key_at, ranks, special) {
+        return found;
+    }
     // Buckets: 0 and nb - 1 for keys outside the sample's common prefix, else 1 + the
     // 16-bit digit below that prefix (as in `Splitter`, without the balancing table).
     let count = SAMPLES.min(n);
@@ -621,6 +624,115 @@ where
     (out, specials)
 }
 
+/// Note [Sampled selection]: the keys of a few ranks of a large input in one pass.
+/// A sample of `SAMPLE_SELECT` keys at evenly spaced positions predicts where each
+/// wanted rank `r` lies: the sample's ranks `r·s/n ∓ δ` give a key interval that holds
+/// rank `r` of the whole input unless the sample misrepresents the input badly (δ is
+/// `SAMPLE_MARGIN` standard deviations of a sample quantile's rank, √(s/4)). One
+/// parallel pass over fixed blocks then counts, per interval, the keys below it and
+/// collects the keys inside it (about 2δ/s of the input), and the ranks are selected
+/// among the collected keys. The counts prove the answer: if a rank does not fall in its
+/// interval (a sample that misses the spread, heavy duplicates filling an interval) the
+/// pass reports failure and `select_keys` falls back to its digit histograms, so the
+/// result is exact either way and does not depend on the blocks or the thread count.
+/// One pass at about 1.5 ns per key instead of two histogram passes.
+const SAMPLE_SELECT: usize = 1 << 15;
+const SAMPLE_MARGIN: usize = 5;
+/// Largest number of disjoint intervals a pass tracks (each costs two compares per key).
+const SAMPLE_MAX_INTERVALS: usize = 8;
+
+fn select_by_sample<K>(n: usize, key_at: &K, ranks: &[usize], special: Option<u64>) -> Option<(Vec<u64>, usize)>
+where
+    K: Fn(usize) -> u64 + Sync + ?Sized,
+{
+    let s = SAMPLE_SELECT.min(n);
+    let mut sample: Vec<u64> = (0..s).map(|j| key_at((j as u128 * n as u128 / s as u128) as usize)).collect();
+    sample.sort_unstable();
+    let delta = SAMPLE_MARGIN * (s as f64 / 4.0).sqrt() as usize + 1;
+    // Intervals [lo, hi] of keys (inclusive), one per rank, merged where they overlap.
+    let mut intervals: Vec<(u64, u64)> = Vec::new();
+    for &r in ranks {
+        let t = (r as u128 * s as u128 / n as u128) as usize;
+        let lo = if t >= delta { sample[t - delta] } else { 0 };
+        let hi = if t + delta < s { sample[t + delta] } else { u64::MAX };
+        match intervals.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => intervals.push((lo, hi)),
+        }
+    }
+    if intervals.len() > SAMPLE_MAX_INTERVALS {
+        return None;
+    }
+    let nblocks = n.div_ceil(SELECT_BLOCK);
+    // A block gives up when it collects more than a quarter of its keys.
+    let cap = SELECT_BLOCK / 4;
+    let sp = special.unwrap_or(0);
+    let m = intervals.len();
+    let parts: Vec<Option<(Vec<usize>, Vec<Vec<u64>>, usize)>> = exec::map_indices(nblocks, |b| {
+        let range = b * SELECT_BLOCK..((b + 1) * SELECT_BLOCK).min(n);
+        let mut specials = 0usize;
+        if let [(lo, hi)] = intervals[..] {
+            // One interval (a median, a single quantile): the tight loop.
+            let (mut below, mut inside, width) = (0usize, Vec::new(), hi - lo);
+            for i in range {
+                let k = key_at(i);
+                specials += (k == sp) as usize;
+                below += (k < lo) as usize;
+                if k.wrapping_sub(lo) <= width {
+                    inside.push(k);
+                    if inside.len() > cap {
+                        return None;
+                    }
+                }
+            }
+            return Some((vec![below], vec![inside], specials));
+        }
+        let mut below = vec![0usize; m];
+        let mut inside: Vec<Vec<u64>> = vec![Vec::new(); m];
+        let mut collected = 0usize;
+        for i in range {
+            let k = key_at(i);
+            specials += (k == sp) as usize;
+            for (j, &(lo, hi)) in intervals.iter().enumerate() {
+                below[j] += (k < lo) as usize;
+                if k.wrapping_sub(lo) <= hi - lo {
+                    inside[j].push(k);
+                    collected += 1;
+                }
+            }
+            if collected > cap {
+                return None;
+            }
+        }
+        Some((below, inside, specials))
+    });
+    let mut below = vec![0usize; m];
+    let mut inside: Vec<Vec<u64>> = vec![Vec::new(); m];
+    let mut specials = 0usize;
+    for part in parts {
+        let (b, ins, sps) = part?;
+        for j in 0..m {
+            below[j] += b[j];
+            inside[j].extend_from_slice(&ins[j]);
+        }
+        specials += sps;
+    }
+    let mut out = Vec::with_capacity(ranks.len());
+    let mut i = 0;
+    for (j, keys) in inside.iter_mut().enumerate() {
+        let mut local = Vec::new();
+        while i < ranks.len() && ranks[i] < below[j] + keys.len() {
+            if ranks[i] < below[j] {
+                return None;
+            }
+            local.push(ranks[i] - below[j]);
+            i += 1;
+        }
+        out.extend(select_in(keys, &local));
+    }
+    (i == ranks.len()).then_some((out, if special.is_some() { specials } else { 0 }))
+}
+
 /// The values of ranks `ranks` (ascending, each below `v.len()`) of `v`, reordering `v`.
 pub(crate) fn select_in(v: &mut [u64], ranks: &[usize]) -> Vec<u64> {
     let mut out = Vec::with_capacity(ranks.len());
@@ -633,4 +745,41 @@ pub(crate) fn select_in(v: &mut [u64], ranks: &[usize]) -> Vec<u64> {
         out.push(v[r]);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `select_keys` against a full sort, on inputs chosen to defeat the sampled pass
+    /// (Note [Sampled selection]) in each of its ways, so that both it and the digit
+    /// histograms it falls back to are checked.
+    #[test]
+    fn selection_matches_sorting() {
+        let n = 3 * PAR_MIN + 17;
+        let lcg = |i: usize| (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 11;
+        let inputs: Vec<(&str, Vec<u64>)> = vec![
+            ("random", (0..n).map(lcg).collect()),
+            ("all equal", vec![42; n]),
+            ("two values", (0..n).map(|i| (lcg(i) % 2) * 1000).collect()),
+            // Periodic with the sample's stride: every sampled position holds 0.
+            ("aliased", (0..n).map(|i| if (i * SAMPLE_SELECT) % n < SAMPLE_SELECT { 0 } else { 1 + lcg(i) % 1000 }).collect()),
+            ("sorted", (0..n as u64).collect()),
+            ("many NaN keys", (0..n).map(|i| if i % 3 == 0 { u64::MAX } else { lcg(i) }).collect()),
+        ];
+        for (what, keys) in inputs {
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            let specials = keys.iter().filter(|&&k| k == u64::MAX).count();
+            for ranks in [vec![n / 2], vec![n / 2 - 1, n / 2], vec![0, 1, n / 4, n / 2, 3 * n / 4, n - 1], (0..12).map(|j| j * n / 12).collect()] {
+                let (got, sp) = select_keys(n, &|i| keys[i], &ranks, Some(u64::MAX));
+                let want: Vec<u64> = ranks.iter().map(|&r| sorted[r]).collect();
+                assert_eq!(got, want, "{what}, ranks {ranks:?}");
+                assert_eq!(sp, specials, "{what}");
+                if let Some((sampled, _)) = select_by_sample(n, &|i| keys[i], &ranks, None) {
+                    assert_eq!(sampled, want, "{what} (sampled), ranks {ranks:?}");
+                }
+            }
+        }
+    }
 }
