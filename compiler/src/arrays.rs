@@ -270,10 +270,38 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value, span: Span) -> R<Value> {
         check_negative_int_power(b, span)?;
     }
     let na = operand_node(a, loop_dtype, span)?;
-    let nb = operand_node(b, loop_dtype, span)?;
     graph::check_alloc(&shape, out_dtype, span)?;
+    if let Some(square_or_root) = scalar_power(op, loop_dtype, b) {
+        let node = graph::node(Op::Unary { op: square_or_root, loop_dtype, x: na }, out_dtype, shape, span)?;
+        return Ok(wrap(node));
+    }
+    let nb = operand_node(b, loop_dtype, span)?;
     let node = graph::node(Op::Binary { op, loop_dtype, a: na, b: nb }, out_dtype, shape, span)?;
     Ok(wrap(node))
+}
+
+/// Note [Scalar powers]: NumPy's float `power` loop computes a scalar exponent of 2 as
+/// `square` and of 0.5 as `sqrt`. For 2 that is only faster (`pow(x, 2)` is `x*x`
+/// correctly rounded), but for 0.5 it is visible: `(-inf)**0.5` is nan and
+/// `(-0.0)**0.5` is -0.0 in NumPy, where C's `pow` gives inf and 0.0. So a float
+/// power whose exponent is a host scalar 2 or 0.5 becomes the unary op. (NumPy decides
+/// on the exponent's stride being 0; an exponent array of equal values keeps `pow`.)
+fn scalar_power(op: BinaryOp, loop_dtype: DType, b: &Value) -> Option<UnaryOp> {
+    if op != BinaryOp::Pow || !loop_dtype.is_float() {
+        return None;
+    }
+    let e = match b {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => return None,
+    };
+    if e == 2.0 {
+        Some(UnaryOp::Square)
+    } else if e == 0.5 {
+        Some(UnaryOp::Sqrt)
+    } else {
+        None
+    }
 }
 
 /// Integer powers with a negative exponent are a ValueError in NumPy; when the exponent

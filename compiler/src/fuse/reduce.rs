@@ -314,16 +314,17 @@ fn fast_extreme<T: Num, const MAX: bool>(src: &Source, rows: Rows, i: usize) -> 
         (best, nan)
     };
     let start = i * rows.k;
-    let (best, nan) = if rows.m == 1 && rows.k >= 2 * SEL_BLOCK {
-        let blocks = rows.k.div_ceil(SEL_BLOCK);
-        let parts = exec::map_indices(blocks, |b| range(start + b * SEL_BLOCK, SEL_BLOCK.min(rows.k - b * SEL_BLOCK)));
-        parts.into_iter().fold((None, false), |(acc, n), (b, bn)| match (acc, b) {
-            (Some(a), Some(b)) => (Some(pick(a, b)), n | bn),
-            (a, b) => (a.or(b), n | bn),
-        })
+    // One result per block of SEL_BLOCK elements (a single block for short rows).
+    let (block, blocks) = if rows.m == 1 && rows.k >= 2 * SEL_BLOCK { (SEL_BLOCK, rows.k.div_ceil(SEL_BLOCK)) } else { (rows.k, 1) };
+    let parts = if blocks > 1 {
+        exec::map_indices(blocks, |b| range(start + b * block, block.min(rows.k - b * block)))
     } else {
-        range(start, rows.k)
+        vec![range(start, rows.k)]
     };
+    let (best, nan) = parts.iter().fold((None, false), |(acc, n), &(b, bn)| match (acc, b) {
+        (Some(a), Some(b)) => (Some(pick(a, b)), n | bn),
+        (a, b) => (a.or(b), n | bn),
+    });
     let b = best?;
     if nan {
         return None;
@@ -331,19 +332,17 @@ fn fast_extreme<T: Num, const MAX: bool>(src: &Source, rows: Rows, i: usize) -> 
     if b == T::ZERO {
         // Ties go to the later element in every fold (`interp::num`), so the sequential
         // fold ends on the last element that compares equal to zero (+0.0 or -0.0).
-        let last_zero = |lo: usize, len: usize| -> Option<T> {
-            let mut last = None;
-            visit::<T>(src, lo, len, |c| {
-                if let Some(&e) = c.iter().rev().find(|&&e| e == T::ZERO) {
-                    last = Some(e);
-                }
-            });
-            last
-        };
-        let blocks = rows.k.div_ceil(SEL_BLOCK);
-        let found =
-            exec::map_indices(blocks, |bi| last_zero(start + bi * SEL_BLOCK, SEL_BLOCK.min(rows.k - bi * SEL_BLOCK)));
-        return found.into_iter().flatten().last().or(Some(b));
+        // With a zero extreme, the blocks holding a zero are exactly those whose own
+        // extreme is zero: only the last of them is searched, backwards.
+        let Some(last) = parts.iter().rposition(|&(p, _)| p == Some(T::ZERO)) else { return Some(b) };
+        let (lo, len) = (start + last * block, block.min(rows.k - last * block));
+        let mut found = None;
+        visit::<T>(src, lo, len, |c| {
+            if let Some(&e) = c.iter().rev().find(|&&e| e == T::ZERO) {
+                found = Some(e);
+            }
+        });
+        return found.or(Some(b));
     }
     Some(b)
 }

@@ -122,14 +122,41 @@ pub(super) fn launch_fresh(c: &jit::Compiled, plan: &Plan, out_ptrs: &[*mut u8])
 /// Non-temporal stores skip that read. Cranelift has no non-temporal store, so a large
 /// contiguous map kernel runs in tiles of `STREAM_TILE` elements into an L1-resident
 /// scratch tile, which `stream_copy` then writes out with `movntdq`. The extra copy is
-/// from L1 and costs far less than the read it saves (benches/README.md has the
-/// measurement). Below `stream_min_bytes()` (outputs that may stay in the cache for the
-/// next kernel) ordinary stores are kept.
+/// from L1 and costs far less than the read it saves. But a streamed output is not left
+/// in the cache, so the next kernel reading it goes to memory: streaming only pays for
+/// outputs that would not stay cached anyway. The default threshold is therefore the
+/// size of the last-level cache (`last_level_cache_bytes`; 16 MiB when the OS does not
+/// say), overridable with `HPXL_STREAM_MIN_BYTES`. Measured on the 2-core development
+/// machine (480 MiB L3, benches/README.md): with 80 MB outputs, streaming on or off made
+/// no difference beyond noise (`abcd` 15.3 ms both ways), so there it stays off.
 const STREAM_TILE: usize = 1024;
 
 fn stream_min_bytes() -> usize {
     static MIN: OnceLock<usize> = OnceLock::new();
-    *MIN.get_or_init(|| std::env::var("HPXL_STREAM_MIN_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(16 << 20))
+    *MIN.get_or_init(|| {
+        std::env::var("HPXL_STREAM_MIN_BYTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| last_level_cache_bytes().unwrap_or(16 << 20))
+    })
+}
+
+/// The size of the largest CPU cache, from Linux's sysfs (`None` elsewhere).
+pub fn last_level_cache_bytes() -> Option<usize> {
+    let dir = std::fs::read_dir("/sys/devices/system/cpu/cpu0/cache").ok()?;
+    dir.filter_map(|e| {
+        let text = std::fs::read_to_string(e.ok()?.path().join("size")).ok()?;
+        let t = text.trim();
+        let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+        let n: usize = num.parse().ok()?;
+        Some(match unit {
+            "K" => n << 10,
+            "M" => n << 20,
+            "G" => n << 30,
+            _ => n,
+        })
+    })
+    .max()
 }
 
 /// Copies `len` bytes from `src` to `dst` with non-temporal stores where aligned.

@@ -661,19 +661,19 @@ macro_rules! impl_float {
                 }
                 res
             } else if n <= 128 {
-                let mut r = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]];
-                let mut i = 8;
-                let end = n - n % 8;
-                while i < end {
+                let (head, rest) = a.split_at(8);
+                let mut r = [head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]];
+                // Whole groups of 8 through `chunks_exact` (no bounds checks, so the
+                // eight partial sums vectorise), then the tail, as NumPy orders them.
+                let mut groups = rest.chunks_exact(8);
+                for g in &mut groups {
                     for j in 0..8 {
-                        r[j] += a[i + j];
+                        r[j] += g[j];
                     }
-                    i += 8;
                 }
                 let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-                while i < n {
-                    res += a[i];
-                    i += 1;
+                for &x in groups.remainder() {
+                    res += x;
                 }
                 res
             } else {
