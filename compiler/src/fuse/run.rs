@@ -335,12 +335,98 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
         graph::restore_op(n, op);
     }
     let contiguous = base_now.to_contiguous();
-    let mut out = copy_data(n, &contiguous.data, contiguous.offset, size)?;
+    let mut out = match region_box(&n.shape, spec.offset, &spec.strides, &spec.shape) {
+        // The kernel writes the whole box: only the elements around it are copied.
+        Some(bx) => copy_outside_box(n, &contiguous.data, contiguous.offset, &bx)?,
+        None => copy_data(n, &contiguous.data, contiguous.offset, size)?,
+    };
     drop(contiguous);
     drop(base_now);
     launch(&compiled, &plan, &[out.as_mut_ptr()]);
     drop(plan);
     Ok(NdArray::from_data(out, n.shape.clone()))
+}
+
+/// A step-1 box inside a C-ordered array: per dimension, the first index and the extent.
+struct BoxRegion {
+    shape: Vec<usize>,
+    start: Vec<usize>,
+    extent: Vec<usize>,
+}
+
+/// The region `(offset, strides, extents)` of a C-contiguous array of `shape` as a box,
+/// when it is one (a basic slice with step 1 in every dimension, no dimension dropped).
+fn region_box(shape: &[usize], offset: usize, strides: &[isize], extents: &[usize]) -> Option<BoxRegion> {
+    if strides.len() != shape.len() || shape.is_empty() {
+        return None;
+    }
+    let mut cstride = 1usize;
+    let mut start = vec![0usize; shape.len()];
+    for d in (0..shape.len()).rev() {
+        if strides[d] != cstride as isize && extents[d] > 1 {
+            return None;
+        }
+        start[d] = (offset / cstride) % shape[d].max(1);
+        if start[d] + extents[d] > shape[d] {
+            return None;
+        }
+        cstride *= shape[d];
+    }
+    let rebuilt: usize = {
+        let mut c = 1usize;
+        let mut o = 0usize;
+        for d in (0..shape.len()).rev() {
+            o += start[d] * c;
+            c *= shape[d];
+        }
+        o
+    };
+    (rebuilt == offset).then(|| BoxRegion { shape: shape.to_vec(), start, extent: extents.to_vec() })
+}
+
+/// A pooled copy of `src` (C order, from `offset`) that leaves the box unwritten: the
+/// scatter's kernel writes every element of it next (Note [Scatter borders]).
+///
+/// Note [Scatter borders]: a scatter whose kernel reads the old contents of its base
+/// away from where it writes (a stencil: `u[1:-1,1:-1] += ... u[:-2,1:-1] ...`) runs
+/// into a fresh buffer. Copying the whole base there first and then overwriting the
+/// region moves the region's bytes twice; when the region is a box, only the elements
+/// outside it are copied (for a 2000² stencil, the border: 8 KB per step instead of 32 MB).
+fn copy_outside_box(n: &NodeRef, src: &Data, offset: usize, bx: &BoxRegion) -> Result<Data, Diagnostic> {
+    let len: usize = bx.shape.iter().product();
+    let mut out = output_buffer(n, src.dtype(), len)?;
+    let item = src.dtype().itemsize();
+    let rank = bx.shape.len();
+    let row_len = bx.shape[rank - 1];
+    let rows = len / row_len.max(1);
+    let (s, d) = (src.as_ptr() as usize + offset * item, out.as_mut_ptr() as usize);
+    let (lo, hi) = (bx.start[rank - 1], bx.start[rank - 1] + bx.extent[rank - 1]);
+    let rows_per_block = (exec::BLOCK / row_len.max(1)).max(1);
+    // SAFETY: both buffers hold `len` elements of the same dtype; rows are disjoint.
+    exec::for_blocks(rows, rows_per_block, |a, b| unsafe {
+        let copy = |from: usize, to: usize| {
+            if to > from {
+                std::ptr::copy_nonoverlapping((s + from * item) as *const u8, (d + from * item) as *mut u8, (to - from) * item)
+            }
+        };
+        for r in a..b {
+            // Is this row inside the box in every outer dimension?
+            let (mut rest, mut inside) = (r, true);
+            for dim in (0..rank - 1).rev() {
+                let i = rest % bx.shape[dim];
+                rest /= bx.shape[dim];
+                inside &= i >= bx.start[dim] && i < bx.start[dim] + bx.extent[dim];
+            }
+            let row = r * row_len;
+            if inside {
+                copy(row, row + lo);
+                copy(row + hi, row + row_len);
+            } else {
+                copy(row, row + row_len);
+            }
+        }
+    });
+    Ok(out)
 }
 
 /// A copy of `len` elements of `src` from `offset` in a pooled buffer, in parallel blocks.
