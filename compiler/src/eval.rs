@@ -10,7 +10,7 @@ use crate::value::{Array, Closure, Context, Scope, Value};
 use hpxl_grammar::ast::{self, Arg, BinOp, BoolOpKind, CmpOp, Expr, ExprKind, Stmt, StmtKind};
 use hpxl_grammar::{did_you_mean, Code, SourceMap, Span};
 use hpxl_runtime::DType;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::rc::Rc;
 
@@ -22,9 +22,9 @@ pub type BuiltinFn = fn(&mut Interp, &mut CallArgs) -> R<Value>;
 /// (receiver first), and named constants.
 #[derive(Default, Clone)]
 pub struct Registry {
-    pub functions: HashMap<String, BuiltinFn>,
-    pub methods: HashMap<String, BuiltinFn>,
-    pub constants: HashMap<String, Value>,
+    pub functions: FxHashMap<String, BuiltinFn>,
+    pub methods: FxHashMap<String, BuiltinFn>,
+    pub constants: FxHashMap<String, Value>,
 }
 
 /// Python's default recursion limit.
@@ -319,7 +319,14 @@ impl Interp {
                 cur = s.parent.clone();
             }
         }
-        scope.vars.borrow_mut().insert(name.to_string(), v);
+        let mut vars = scope.vars.borrow_mut();
+        // Rebinding an existing name (every iteration of a loop) allocates no new key.
+        match vars.get_mut(name) {
+            Some(slot) => *slot = v,
+            None => {
+                vars.insert(name.to_string(), v);
+            }
+        }
     }
 
     fn make_closure(&mut self, def: Rc<ast::FunctionDef>, scope: &Rc<Scope>, is_lambda: bool) -> R<Closure> {

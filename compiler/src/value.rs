@@ -6,7 +6,7 @@ use hpxl_grammar::ast::FunctionDef;
 use hpxl_grammar::{Code, Diagnostic, Span};
 use hpxl_runtime::{DType, NdArray, Scalar};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// The storage an array variable refers to. Mutation (`a[i] = v`, `a += v`) replaces
@@ -120,7 +120,9 @@ pub struct Closure {
 
 /// A variable scope: the locals of a function call (or the module), with its lexical parent.
 pub struct Scope {
-    pub vars: RefCell<HashMap<String, Value>>,
+    /// FxHash: names are short and trusted (the program's own), and SipHash was a tenth
+    /// of a small-array loop's time.
+    pub vars: RefCell<FxHashMap<String, Value>>,
     pub parent: Option<Rc<Scope>>,
     /// Names declared `global` in this scope.
     pub globals: RefCell<Vec<String>>,
@@ -128,7 +130,7 @@ pub struct Scope {
 
 impl Scope {
     pub fn new(parent: Option<Rc<Scope>>) -> Rc<Scope> {
-        Rc::new(Scope { vars: RefCell::new(HashMap::new()), parent, globals: RefCell::new(Vec::new()) })
+        Rc::new(Scope { vars: RefCell::new(FxHashMap::default()), parent, globals: RefCell::new(Vec::new()) })
     }
 
     pub fn lookup(&self, name: &str) -> Option<Value> {

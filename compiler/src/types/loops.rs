@@ -303,6 +303,27 @@ pub fn binary_signature(op: BinaryOp, a: Operand, b: Operand) -> Result<BinarySi
 /// the promoted loop. For the mixed int64/uint64 comparison loops the loop dtype is
 /// float64 (Note [Mixed int64/uint64 comparisons]).
 pub fn binary_loop(op: BinaryOp, a: Operand, b: Operand) -> Result<(DType, DType), TypeError> {
+    // The loop search parses NumPy's loop lists; a statement in a loop asks the same
+    // question every iteration, so answers are memoised. Python ints are left out of
+    // the key space (their values vary, and their checks depend on them).
+    type Memo = std::collections::HashMap<(BinaryOp, Operand, Operand), (DType, DType)>;
+    thread_local! {
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::new());
+    }
+    let cacheable = !matches!(a, Operand::PyInt(_)) && !matches!(b, Operand::PyInt(_));
+    if cacheable {
+        if let Some(hit) = MEMO.with(|m| m.borrow().get(&(op, a, b)).copied()) {
+            return Ok(hit);
+        }
+    }
+    let found = binary_loop_uncached(op, a, b)?;
+    if cacheable {
+        MEMO.with(|m| m.borrow_mut().insert((op, a, b), found));
+    }
+    Ok(found)
+}
+
+fn binary_loop_uncached(op: BinaryOp, a: Operand, b: Operand) -> Result<(DType, DType), TypeError> {
     let signature = binary_signature(op, a, b)?;
     let [x, y] = signature.inputs;
     let loop_dtype = if x == y { x } else { promote(x, y) };

@@ -49,7 +49,7 @@ pub use reduce::{reduce_loop, scan_loop, scan_name};
 
 /// An operand as promotion sees it: a strongly typed array/NumPy scalar, or a weak Python
 /// scalar (NEP 50; see Note [Weak Python scalars]).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operand {
     Array(DType),
     /// A Python `bool`; NEP 50 treats it as a strong NumPy bool.
