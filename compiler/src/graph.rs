@@ -356,6 +356,7 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     if let Some(v) = root.value() {
         return Ok(v);
     }
+    REALISATIONS.with(|c| c.set(c.get() + 1));
     let level = debug_level();
     if level >= 2 {
         eprint!("HPXL_DEBUG realize:\n{}", crate::graph_text::dump(root));
@@ -376,6 +377,9 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
 /// kernels]).
 pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
     let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realised()).cloned().collect();
+    if !pending.is_empty() {
+        REALISATIONS.with(|c| c.set(c.get() + 1));
+    }
     if pending.len() < 2 || crate::fuse::backend() == crate::fuse::Backend::Interp {
         for r in &pending {
             realize(r)?;
@@ -394,6 +398,96 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
         eprintln!("HPXL_DEBUG realize {} nodes together: {:.3} ms", pending.len(), start.elapsed().as_secs_f64() * 1e3);
     }
     result
+}
+
+thread_local! {
+    /// Realisations started on this thread (see `realisations`).
+    static REALISATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many realisations (`realize`/`realize_all` of a pending node) this thread has
+/// started. A host compiling a function compares it before and after tracing: a trace
+/// that observed a value (printed it, branched on it) cannot be replayed on new inputs
+/// (`hpxl::Function`, Note [Replaying traces] in `src/function.rs`).
+pub fn realisations() -> u64 {
+    REALISATIONS.with(|c| c.get())
+}
+
+/// Copies the pending graph under `roots`: every node that is not realised gets a fresh
+/// node with the same operation over copied inputs, realised nodes are shared, and the
+/// nodes listed in `subst` (by address) are replaced by the given nodes. Returns the
+/// copies of `roots`. Realisation replaces a node's operation by its value in place, so
+/// a graph kept as a template for later runs is copied before each run (Note [Replaying
+/// traces] in `src/function.rs`). Iterative, so deep graphs cannot overflow the stack.
+pub fn copy_pending(roots: &[NodeRef], subst: &[(NodeRef, NodeRef)]) -> Vec<NodeRef> {
+    let mut done: std::collections::HashMap<*const Node, NodeRef> =
+        subst.iter().map(|(from, to)| (Rc::as_ptr(from), to.clone())).collect();
+    let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();
+    while let Some((n, expanded)) = stack.pop() {
+        let key = Rc::as_ptr(&n);
+        if done.contains_key(&key) {
+            continue;
+        }
+        if n.is_realised() {
+            done.insert(key, n.clone());
+            continue;
+        }
+        if !expanded {
+            stack.push((n.clone(), true));
+            for input in n.inputs() {
+                if !done.contains_key(&Rc::as_ptr(&input)) {
+                    stack.push((input, false));
+                }
+            }
+            continue;
+        }
+        let copied = map_inputs(&n.op.borrow(), |x| done.get(&Rc::as_ptr(x)).cloned().unwrap_or_else(|| x.clone()));
+        let depth = op_inputs(&copied).iter().map(|i| i.depth.get()).max().map_or(0, |d| d + 1);
+        let fresh = Rc::new(Node {
+            op: RefCell::new(copied),
+            dtype: n.dtype,
+            shape: n.shape.clone(),
+            span: n.span,
+            depth: std::cell::Cell::new(depth),
+        });
+        done.insert(key, fresh);
+    }
+    roots.iter().map(|r| done.get(&Rc::as_ptr(r)).cloned().unwrap_or_else(|| r.clone())).collect()
+}
+
+/// `op` with every input node replaced by `f(input)`.
+fn map_inputs(op: &Op, mut f: impl FnMut(&NodeRef) -> NodeRef) -> Op {
+    let mut op = op.clone();
+    match &mut op {
+        Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => {}
+        Op::Unary { x, .. }
+        | Op::Cast { x }
+        | Op::Reduce { x, .. }
+        | Op::Scan { x, .. }
+        | Op::View { x, .. }
+        | Op::Broadcast { x }
+        | Op::Reshape { x }
+        | Op::Gather { x, .. } => *x = f(x),
+        Op::Binary { a, b, .. } | Op::MatMul { a, b } => {
+            *a = f(a);
+            *b = f(b);
+        }
+        Op::Select { cond, a, b } => {
+            *cond = f(cond);
+            *a = f(a);
+            *b = f(b);
+        }
+        Op::Scatter { base, value, .. } => {
+            *base = f(base);
+            *value = f(value);
+        }
+        Op::Concat { xs, .. } | Op::Library { xs, .. } => {
+            for x in xs.iter_mut() {
+                *x = f(x);
+            }
+        }
+    }
+    op
 }
 
 /// `HPXL_DEBUG` (read once): 1 prints realisation timings, 2 also the graph realised.
