@@ -101,6 +101,8 @@ pub(crate) struct FunctionState {
     /// errors about the call itself (wrong argument count).
     call_span: Span,
     traces: HashMap<Vec<ArgKey>, Trace>,
+    /// How many times the function was traced (for `Session::trace_count`).
+    trace_count: u64,
 }
 
 struct Trace {
@@ -177,7 +179,7 @@ impl Session {
         let len = call_text.len();
         let file = self.interp.sources.add(format!("<call {name}>"), call_text);
         let call_span = Span::new(file, 0, len);
-        self.functions.push(FunctionState { closure, name: name.clone(), call_span, traces: HashMap::new() });
+        self.functions.push(FunctionState { closure, name: name.clone(), call_span, traces: HashMap::new(), trace_count: 0 });
         Ok(Function { session: self.id, index: self.functions.len() - 1, name, params })
     }
 
@@ -208,6 +210,27 @@ impl Session {
             }
         }
         self.trace_call(f.index, keys, args)
+    }
+
+    /// How many times `f` has been traced: once per argument structure for a function
+    /// that only builds array expressions, once per call for one that observes values,
+    /// prints, draws random numbers or changes globals (Note [Replaying traces]). `None`
+    /// if `f` belongs to another session.
+    ///
+    /// ```
+    /// let mut s = hpxl::Session::builder().build()?;
+    /// let f = s.compile("def f(x):\n    return x * 2")?;
+    /// for _ in 0..3 {
+    ///     s.call(&f, &[vec![1.0f64, 2.0].into()])?;
+    /// }
+    /// assert_eq!(s.trace_count(&f), Some(1));
+    /// # Ok::<(), hpxl::Error>(())
+    /// ```
+    pub fn trace_count(&self, f: &Function) -> Option<u64> {
+        if f.session != self.id {
+            return None;
+        }
+        self.functions.get(f.index).map(|s| s.trace_count)
     }
 
     fn trace_call(&mut self, index: usize, keys: Vec<ArgKey>, args: &[HostValue]) -> Result<HostValue, Error> {
@@ -248,6 +271,7 @@ impl Session {
         graph::realize_all(&roots).map_err(|d| self.error(d))?;
         let out = HostValue::from_traced(&value).map_err(|d| self.error(d))?;
         let state = &mut self.functions[index];
+        state.trace_count += 1;
         if state.traces.len() >= MAX_TRACES {
             state.traces.clear();
         }

@@ -219,6 +219,17 @@ fn functions_with_effects_are_traced_every_call() {
     let f = s.compile("def relu_sum(x):\n    if x.sum() > 0:\n        return x\n    return -x").unwrap();
     assert_eq!(f64s(&s.call(&f, &[vec![1.0f64, 2.0].into()]).unwrap()), vec![1.0, 2.0]);
     assert_eq!(f64s(&s.call(&f, &[vec![-1.0f64, -2.0].into()]).unwrap()), vec![1.0, 2.0]);
+    assert_eq!(s.trace_count(&f), Some(2));
+    // Branching on an element of an argument (a view of the argument's own buffer).
+    let g = s.compile("def sign_of_first(x):\n    if x[0] > 0:\n        return x\n    return -x").unwrap();
+    assert_eq!(f64s(&s.call(&g, &[vec![1.0f64, 2.0].into()]).unwrap()), vec![1.0, 2.0]);
+    assert_eq!(f64s(&s.call(&g, &[vec![-1.0f64, 2.0].into()]).unwrap()), vec![1.0, -2.0]);
+    assert_eq!(s.trace_count(&g), Some(2));
+    // Handing an argument to a registered Rust function.
+    s.register_array_fn("first", 1, |a| Ok(HostValue::Float(a[0].as_array().unwrap().to_vec::<f64>()[0]))).unwrap();
+    let h = s.compile("def h(x):\n    return x + first(x)").unwrap();
+    assert_eq!(f64s(&s.call(&h, &[vec![1.0f64, 2.0].into()]).unwrap()), vec![2.0, 3.0]);
+    assert_eq!(f64s(&s.call(&h, &[vec![5.0f64, 2.0].into()]).unwrap()), vec![10.0, 7.0]);
     // Printing.
     let p = s.compile("def p(x):\n    print('got', x)\n    return x + 1").unwrap();
     s.call(&p, &[vec![1i64].into()]).unwrap();
@@ -237,6 +248,7 @@ fn functions_with_effects_are_traced_every_call() {
         assert_eq!(f64s(&s.call(&c, &[vec![1.0f64].into()]).unwrap()), vec![k as f64]);
     }
     assert_eq!(s.get_scalar::<i64>("count").unwrap(), 3);
+    assert_eq!(s.trace_count(&c), Some(3));
     // Python scalars are part of the structure.
     let g = s.compile("def powk(x, k):\n    return x ** k").unwrap();
     assert_eq!(f64s(&s.call(&g, &[vec![2.0f64].into(), 3i64.into()]).unwrap()), vec![8.0]);

@@ -22,9 +22,16 @@ fn replaying_runs_no_statement() {
         assert_eq!(f64s(&s.call(&f, &[x()]).unwrap()), vec![3.0, 5.0, 7.0]);
     }
     assert_eq!(hpxl::telemetry::snapshot().kernels_compiled, compiled);
+    assert_eq!(s.trace_count(&f), Some(1));
     s.set("scale", 10.0).unwrap();
     assert_eq!(f64s(&s.call(&f, &[x()]).unwrap()), vec![11.0, 21.0, 31.0]);
+    assert_eq!(s.trace_count(&f), Some(2));
     s.exec("scale = 0.5").unwrap();
     assert_eq!(f64s(&s.call(&f, &[x()]).unwrap()), vec![1.5, 2.0, 2.5]);
+    assert_eq!(f64s(&s.call(&f, &[x()]).unwrap()), vec![1.5, 2.0, 2.5]);
+    assert_eq!(s.trace_count(&f), Some(3));
+    // A new shape is a new structure.
+    assert_eq!(f64s(&s.call(&f, &[vec![2.0f64].into()]).unwrap()), vec![2.0]);
+    assert_eq!(s.trace_count(&f), Some(4));
 }
 

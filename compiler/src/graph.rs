@@ -353,10 +353,12 @@ pub fn human_bytes(bytes: u128) -> String {
 /// Evaluates `root` (and every pending node it depends on) with the interp backend.
 /// Each evaluated node's operation is replaced by its value, dropping its inputs.
 pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
+    // Counted even for a realised node: reading a value is what makes a trace depend
+    // on data (see `realisations`).
+    REALISATIONS.with(|c| c.set(c.get() + 1));
     if let Some(v) = root.value() {
         return Ok(v);
     }
-    REALISATIONS.with(|c| c.set(c.get() + 1));
     let level = debug_level();
     if level >= 2 {
         eprint!("HPXL_DEBUG realize:\n{}", crate::graph_text::dump(root));
@@ -405,10 +407,11 @@ thread_local! {
     static REALISATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// How many realisations (`realize`/`realize_all` of a pending node) this thread has
-/// started. A host compiling a function compares it before and after tracing: a trace
-/// that observed a value (printed it, branched on it) cannot be replayed on new inputs
-/// (`hpxl::Function`, Note [Replaying traces] in `src/function.rs`).
+/// How many times this thread read a node's value (`realize`, realised or not) or
+/// started realising several nodes together (`realize_all`). A host compiling a
+/// function compares it before and after tracing: a trace that observed a value
+/// (printed it, branched on it, handed it to a Rust function) cannot be replayed on new
+/// inputs (`hpxl::Function`, Note [Replaying traces] in `src/function.rs`).
 pub fn realisations() -> u64 {
     REALISATIONS.with(|c| c.get())
 }
