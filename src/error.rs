@@ -12,7 +12,7 @@ use hpxl_grammar::{Code, Diagnostic, SourceMap};
 ///
 /// ```
 /// let mut s = hpxl::Session::builder().build()?;
-/// let e = s.run("x = zeros(3) + ones(4)").unwrap_err();
+/// let e = s.exec("x = zeros(3) + ones(4)").unwrap_err();
 /// assert_eq!(e.code(), "E0300");
 /// assert_eq!(e.line(), Some(1));
 /// assert!(e.to_string().contains("x = zeros(3) + ones(4)"));

@@ -304,7 +304,8 @@ impl Worker {
     }
 
     /// The next result, waiting for it; `None` once the worker has stopped and every
-    /// result was received (or results go to a callback).
+    /// result was received. (With a callback in `WorkerConfig::on_result` no result
+    /// reaches the channel: this waits until the worker stops, then returns `None`.)
     pub fn recv(&self) -> Option<WorkerOutput> {
         self.receiver().recv().ok()
     }
