@@ -387,3 +387,27 @@ fn legacy_api_still_works() {
     let out = hpxl::run_capture("<t>", "print(1 + 1)");
     assert_eq!(out.stdout, "2\n");
 }
+
+#[test]
+fn ndarray_arrays_in_and_out() {
+    // Standard layout: the buffer is taken over.
+    let a = ndarray::Array2::from_shape_vec((2, 3), vec![1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
+    let ptr = a.as_ptr();
+    let h = HostArray::from_ndarray(a);
+    assert_eq!(h.shape(), &[2, 3]);
+    assert_eq!(h.as_slice::<f64>().unwrap().as_ptr(), ptr);
+    // Fortran order (a transpose) and a sliced array with an offset are copied in order.
+    let t = ndarray::Array2::from_shape_vec((2, 3), vec![1i32, 2, 3, 4, 5, 6]).unwrap().reversed_axes();
+    let mut s = session();
+    s.set_ndarray("t", t.clone()).unwrap();
+    assert_eq!(s.get::<i32>("t").unwrap(), vec![1, 4, 2, 5, 3, 6]);
+    assert_eq!(s.get_ndarray::<i32>("t").unwrap(), t.clone().into_dyn());
+    let sliced = ndarray::Array1::from_vec((0..10u16).collect()).slice_move(ndarray::s![3..6]);
+    s.set_ndarray("u", sliced).unwrap();
+    assert_eq!(s.get::<u16>("u").unwrap(), vec![3, 4, 5]);
+    let m = s.get_ndarray::<f32>("t.T @ t.astype(float32)").unwrap();
+    assert_eq!(m.shape(), &[2, 2]);
+    assert_eq!(m[[0, 0]], 1.0 + 4.0 + 9.0);
+    let e = s.get_ndarray::<f64>("'text'").unwrap_err();
+    assert!(e.message().contains("is not an array"), "{}", e.message());
+}
