@@ -4,11 +4,12 @@
 //! Note [Replaying traces]: the tracer *runs* a function to build its graph, so calling
 //! it again means walking its statements again. Instead, the first call with a given
 //! argument structure (each array's dtype and shape, each Python scalar's value) traces
-//! the function over placeholder constants holding the arguments and keeps a copy of
-//! the pending graph it returned (`graph::copy_pending`), before realising it. Later
-//! calls with the same structure copy that template with the placeholders replaced by
-//! the new arrays and realise the copy: no statement runs, and the kernels come from the
-//! kernel cache, which is keyed by structure. A trace can be replayed only if it did
+//! the function over placeholder constants holding the arguments and records the
+//! pending graph it returned (`graph::Recording`: the nodes in post-order with their
+//! inputs resolved to indices), before realising it. Later calls with the same
+//! structure instantiate the recording over the new arrays and realise the copy: no
+//! statement runs, nothing is hashed, and the kernels come from the kernel cache, which
+//! is keyed by structure. A trace can be replayed only if it did
 //! nothing but build graph nodes, so it is kept as a template only when during tracing
 //! nothing was realised (no value was printed, branched on, indexed with a mask...),
 //! nothing was printed, the random stream did not move and no global variable changed.
@@ -114,8 +115,7 @@ struct Trace {
 /// A recorded trace: placeholder constants (one per array argument, in order), the
 /// pending graph of the result, and where each result array sits in the result.
 struct Template {
-    placeholders: Vec<NodeRef>,
-    roots: Vec<NodeRef>,
+    recording: graph::Recording,
     result: ResultShape,
 }
 
@@ -263,8 +263,7 @@ impl Session {
         let mut roots = Vec::new();
         let shape = result_shape(&value, &mut roots).map_err(|d| self.error(d))?;
         let template = if replayable {
-            let copies = graph::copy_pending(&roots, &[]);
-            Some(Template { placeholders, roots: copies, result: shape })
+            Some(Template { recording: graph::Recording::record(&roots, &placeholders), result: shape })
         } else {
             None
         };
@@ -316,13 +315,8 @@ fn result_shape(v: &Value, roots: &mut Vec<NodeRef>) -> Result<ResultShape, Diag
 fn replay(t: &Template, args: &[HostValue]) -> Result<HostValue, Diagnostic> {
     let mut arrays = Vec::new();
     args.iter().for_each(|a| collect_arrays(a, &mut arrays));
-    let subst: Vec<(NodeRef, NodeRef)> = t
-        .placeholders
-        .iter()
-        .zip(&arrays)
-        .map(|(p, a)| (p.clone(), graph::constant(a.inner.clone(), p.span)))
-        .collect();
-    let roots = graph::copy_pending(&t.roots, &subst);
+    let inputs: Vec<NodeRef> = arrays.iter().map(|a| graph::constant(a.inner.clone(), Span::default())).collect();
+    let roots = t.recording.instantiate(&inputs);
     graph::realize_all(&roots)?;
     build_result(&t.result, &roots)
 }

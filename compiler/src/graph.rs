@@ -416,49 +416,97 @@ pub fn realisations() -> u64 {
     REALISATIONS.with(|c| c.get())
 }
 
-/// Copies the pending graph under `roots`: every node that is not realised gets a fresh
-/// node with the same operation over copied inputs, realised nodes are shared, and the
-/// nodes listed in `subst` (by address) are replaced by the given nodes. Returns the
-/// copies of `roots`. Realisation replaces a node's operation by its value in place, so
-/// a graph kept as a template for later runs is copied before each run (Note [Replaying
-/// traces] in `src/function.rs`). Iterative, so deep graphs cannot overflow the stack.
-pub fn copy_pending(roots: &[NodeRef], subst: &[(NodeRef, NodeRef)]) -> Vec<NodeRef> {
-    let mut done: std::collections::HashMap<*const Node, NodeRef> =
-        subst.iter().map(|(from, to)| (Rc::as_ptr(from), to.clone())).collect();
-    let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();
-    while let Some((n, expanded)) = stack.pop() {
-        let key = Rc::as_ptr(&n);
-        if done.contains_key(&key) {
-            continue;
-        }
-        if n.is_realised() {
-            done.insert(key, n.clone());
-            continue;
-        }
-        if !expanded {
-            stack.push((n.clone(), true));
-            for input in n.inputs() {
-                if !done.contains_key(&Rc::as_ptr(&input)) {
-                    stack.push((input, false));
-                }
-            }
-            continue;
-        }
-        let copied = map_inputs(&n.op.borrow(), |x| done.get(&Rc::as_ptr(x)).cloned().unwrap_or_else(|| x.clone()));
-        let depth = op_inputs(&copied).iter().map(|i| i.depth.get()).max().map_or(0, |d| d + 1);
-        let fresh = Rc::new(Node {
-            op: RefCell::new(copied),
-            dtype: n.dtype,
-            shape: n.shape.clone(),
-            span: n.span,
-            depth: std::cell::Cell::new(depth),
-        });
-        done.insert(key, fresh);
-    }
-    roots.iter().map(|r| done.get(&Rc::as_ptr(r)).cloned().unwrap_or_else(|| r.clone())).collect()
+/// A pending graph recorded for replay on new inputs (Note [Replaying traces] in
+/// `src/function.rs`): its nodes in post-order, each with its inputs resolved to an
+/// earlier step, an input slot or a fixed realised node, so that `instantiate` builds a
+/// fresh copy without hashing.
+pub struct Recording {
+    steps: Vec<Step>,
+    roots: Vec<Slot>,
 }
 
-/// `op` with every input node replaced by `f(input)`.
+/// One recorded node: its operation as it was when recorded (realisation later replaces
+/// the original node's operation in place), with every input replaced by a placeholder
+/// so that the recording pins no intermediate, and where its inputs come from.
+struct Step {
+    op: Op,
+    dtype: DType,
+    shape: Vec<usize>,
+    span: Span,
+    inputs: Vec<Slot>,
+}
+
+#[derive(Clone)]
+enum Slot {
+    Step(usize),
+    Input(usize),
+    Fixed(NodeRef),
+}
+
+impl Recording {
+    /// Records the pending graph under `roots`; the nodes in `inputs` (by address) become
+    /// input slots, in order. Realised nodes are shared with every copy.
+    pub fn record(roots: &[NodeRef], inputs: &[NodeRef]) -> Recording {
+        let mut slot: std::collections::HashMap<*const Node, Slot> =
+            inputs.iter().enumerate().map(|(i, n)| (Rc::as_ptr(n), Slot::Input(i))).collect();
+        let mut steps: Vec<Step> = Vec::new();
+        let hole = scalar_node(hpxl_runtime::Scalar::Bool(false), Span::default());
+        let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();
+        while let Some((n, expanded)) = stack.pop() {
+            let key = Rc::as_ptr(&n);
+            if slot.contains_key(&key) {
+                continue;
+            }
+            if n.is_realised() {
+                slot.insert(key, Slot::Fixed(n.clone()));
+                continue;
+            }
+            if !expanded {
+                stack.push((n.clone(), true));
+                for input in n.inputs().into_iter().rev() {
+                    if !slot.contains_key(&Rc::as_ptr(&input)) {
+                        stack.push((input, false));
+                    }
+                }
+                continue;
+            }
+            let ins = n.inputs().iter().map(|i| slot.get(&Rc::as_ptr(i)).cloned().unwrap_or(Slot::Fixed(i.clone()))).collect();
+            slot.insert(key, Slot::Step(steps.len()));
+            let op = map_inputs(&n.op.borrow(), |_| hole.clone());
+            steps.push(Step { op, dtype: n.dtype, shape: n.shape.clone(), span: n.span, inputs: ins });
+        }
+        let roots = roots.iter().map(|r| slot.get(&Rc::as_ptr(r)).cloned().unwrap_or(Slot::Fixed(r.clone()))).collect();
+        Recording { steps, roots }
+    }
+
+    /// A fresh pending copy of the recorded graph over `inputs` (one node per input
+    /// slot); returns the copies of the roots.
+    pub fn instantiate(&self, inputs: &[NodeRef]) -> Vec<NodeRef> {
+        let mut made: Vec<NodeRef> = Vec::with_capacity(self.steps.len());
+        let resolve = |s: &Slot, made: &[NodeRef]| -> NodeRef {
+            match s {
+                Slot::Step(i) => made[*i].clone(),
+                Slot::Input(i) => inputs[*i].clone(),
+                Slot::Fixed(n) => n.clone(),
+            }
+        };
+        for n in &self.steps {
+            let mut it = n.inputs.iter();
+            let op = map_inputs(&n.op, |x| it.next().map_or_else(|| x.clone(), |s| resolve(s, &made)));
+            let depth = op_inputs(&op).iter().map(|i| i.depth.get()).max().map_or(0, |d| d + 1);
+            made.push(Rc::new(Node {
+                op: RefCell::new(op),
+                dtype: n.dtype,
+                shape: n.shape.clone(),
+                span: n.span,
+                depth: std::cell::Cell::new(depth),
+            }));
+        }
+        self.roots.iter().map(|s| resolve(s, &made)).collect()
+    }
+}
+
+/// `op` with every input node replaced by `f(input)`, visited in `op_inputs` order.
 fn map_inputs(op: &Op, mut f: impl FnMut(&NodeRef) -> NodeRef) -> Op {
     let mut op = op.clone();
     match &mut op {
