@@ -441,6 +441,20 @@ impl Session {
         Some(hpxl_compiler::graph_text::dump(&node))
     }
 
+    /// The tracer behind the session, for tools that inspect it (the CLI's REPL reads
+    /// scopes and the registry for completion, `:type` and `:vars`).
+    ///
+    /// # Safety
+    ///
+    /// The interpreter is full of `Rc`s (Note [Session is Send]). The caller must not
+    /// keep anything reachable from it — a `Value`, a scope, a graph node, the registry —
+    /// beyond the borrow: a clone kept while the session moves to another thread would
+    /// share a reference count between two threads. Copy out owned data (names, strings,
+    /// dtypes, shapes) instead.
+    pub unsafe fn interp_mut(&mut self) -> &mut Interp {
+        &mut self.interp
+    }
+
     /// `repr()` of a value, as the interactive loop echoes it.
     pub fn repr(&mut self, v: &Value) -> Result<String, Diagnostic> {
         self.enter();
