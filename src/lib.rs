@@ -1,38 +1,77 @@
-//! hpxl: a NumPy-flavoured array language. This facade wires the grammar, the tracer,
-//! the standard library and the backends into a `Session` a host program (or the CLI)
-//! can feed source text to.
+//! hpxl: a NumPy-flavoured array language, embedded. This facade wires the grammar,
+//! the tracer, the standard library and the backends into a [`Session`] that a host
+//! program (or the `hpxl` command) feeds source text and data to.
+//!
+//! ```
+//! use hpxl::{HostArray, Session};
+//! let mut s = Session::builder().threads(1).sandboxed(true).build()?;
+//! s.set("x", HostArray::new(vec![0.0f64, 1.0, 2.0, 3.0], &[2, 2])?)?;
+//! s.register_fn("gain", |v: f64| 10.0 * v)?;
+//! let f = s.compile("def step(u):\n    return gain(u) + u.T")?;
+//! let x = s.get_value("x")?;
+//! let y = f.call(&mut s, &[x])?;
+//! assert_eq!(y.as_array().unwrap().to_vec::<f64>(), vec![0.0, 12.0, 21.0, 33.0]);
+//! # Ok::<(), hpxl::Error>(())
+//! ```
+//!
+//! - Data in: [`Session::set`] takes [`HostArray`]s (a `Vec<T>` moved in becomes the
+//!   buffer, a slice is copied once), numbers, strings and tuples; with the `ndarray`
+//!   feature, [`Session::set_ndarray`].
+//! - Work: [`Session::exec`] runs statements, [`Session::eval`] returns a
+//!   [`HostValue`], [`Session::compile`] returns a [`Function`] traced once per argument
+//!   structure and replayed afterwards.
+//! - Data out: [`Session::get`] (`Vec<T>`), [`Session::get_array`],
+//!   [`Session::get_scalar`], [`Session::get_value`].
+//! - Rust functions as builtins: [`Session::register_fn`] (elementwise over `f64`) and
+//!   [`Session::register_array_fn`] (whole values).
+//! - Errors are [`Error`] values whose `Display` is the rendered diagnostic.
+//! - `Session` is `Send`; [`Session::spawn_worker`] runs a compiled function on its
+//!   own thread behind a bounded queue ([`Worker`]).
 
-use hpxl_compiler::Interp;
-use std::cell::RefCell;
+#![warn(missing_docs)]
+
+mod error;
+mod function;
+mod host;
+mod hostfn;
+#[cfg(feature = "ndarray")]
+mod nd;
+mod session;
+mod worker;
+
 use std::io::Write;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
+pub use error::Error;
+pub use function::Function;
+pub use host::{Element, HostArray, HostValue};
+pub use hostfn::ElementwiseFn;
+pub use session::{Device, Session, SessionBuilder};
+pub use worker::{Backpressure, SendError, ShutdownReport, Worker, WorkerConfig, WorkerOutput, WorkerStats};
+
+/// The tracer's value type (used by the CLI and the legacy [`Session::run`]).
 pub use hpxl_compiler::{Array, Value};
 pub use hpxl_grammar::{Code, Diagnostic, SourceMap};
 
 pub use hpxl_compiler::fuse::Backend;
 pub use hpxl_runtime::telemetry::{self, Telemetry};
+pub use hpxl_runtime::DType;
 
-/// An interpreter session: global variables persist between `run` calls.
-pub struct Session {
-    interp: Interp,
-    backend: Backend,
-    small_threshold: usize,
-}
-
-/// A `Write` sink that collects output in memory.
+/// A `Write` sink that collects output in memory (clones share the buffer; it is
+/// `Send`, so a session writing to it can move between threads).
 #[derive(Clone, Default)]
-pub struct Capture(Rc<RefCell<Vec<u8>>>);
+pub struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Capture {
+    /// Everything written so far, as text.
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.borrow()).into_owned()
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
     }
 }
 
 impl Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -41,89 +80,15 @@ impl Write for Capture {
     }
 }
 
-impl Default for Session {
-    fn default() -> Self {
-        Session::new()
-    }
-}
-
-impl Session {
-    /// A session printing to the process's stdout.
-    pub fn new() -> Session {
-        Session::with_output(Box::new(std::io::stdout()))
-    }
-
-    /// A session printing to `out`.
-    pub fn with_output(out: Box<dyn Write>) -> Session {
-        Session {
-            interp: Interp::new(hpxl_stdlib::registry(), out),
-            backend: Backend::Cranelift,
-            small_threshold: default_small_threshold(),
-        }
-    }
-
-    pub fn set_backend(&mut self, backend: Backend) {
-        self.backend = backend;
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    /// Kernels over fewer elements than `n` run on the interp backend (0: compile every
-    /// kernel, which the tests use to exercise the JIT on small programs).
-    pub fn set_small_threshold(&mut self, n: usize) {
-        self.small_threshold = n;
-    }
-
-    /// Parses and runs `source`; returns the value of a trailing expression statement.
-    pub fn run(&mut self, name: &str, source: &str) -> Result<Option<Value>, Diagnostic> {
-        hpxl_compiler::fuse::set_backend(self.backend);
-        hpxl_compiler::fuse::set_small_threshold(self.small_threshold);
-        let r = self.interp.run_source(name, source);
-        let _ = self.interp.out.flush();
-        r
-    }
-
-    /// Renders a diagnostic with source snippets.
-    pub fn render(&self, d: &Diagnostic) -> String {
-        d.render(&self.interp.sources)
-    }
-
-    /// 1-based line of the diagnostic's primary span.
-    pub fn error_line(&self, d: &Diagnostic) -> Option<usize> {
-        d.primary_span().map(|s| self.interp.sources.line_of(s.file, s.lo))
-    }
-
-    /// The text form of the pending graph behind a global array variable (`None` if the
-    /// name is unbound or not an array).
-    pub fn graph_text(&self, name: &str) -> Option<String> {
-        let Some(Value::Array(a)) = self.interp.globals.lookup(name) else { return None };
-        let node = a.node(hpxl_grammar::Span::default()).ok()?;
-        Some(hpxl_compiler::graph_text::dump(&node))
-    }
-
-    /// `repr()` of a value, as the interactive loop echoes it.
-    pub fn repr(&mut self, v: &Value) -> Result<String, Diagnostic> {
-        hpxl_compiler::display::repr_of(v, hpxl_grammar::Span::default())
-    }
-}
-
-/// The small-array threshold: `HPXL_SMALL_THRESHOLD` when set (0 compiles every
-/// kernel), else the built-in default.
-fn default_small_threshold() -> usize {
-    std::env::var("HPXL_SMALL_THRESHOLD")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(hpxl_compiler::fuse::DEFAULT_SMALL_THRESHOLD)
-}
-
 /// The result of running a program with its output captured.
 pub struct Outcome {
+    /// Everything the program printed.
     pub stdout: String,
+    /// The diagnostic that stopped it, if any.
     pub error: Option<Diagnostic>,
     /// The rendered diagnostic (empty when the program succeeded).
     pub rendered: String,
+    /// The 1-based line of the diagnostic's primary span.
     pub error_line: Option<usize>,
 }
 

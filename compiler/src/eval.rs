@@ -17,6 +17,12 @@ use std::rc::Rc;
 /// A builtin function: receives the interpreter and its bound call arguments.
 pub type BuiltinFn = fn(&mut Interp, &mut CallArgs) -> R<Value>;
 
+/// A builtin added by a host program (`hpxl::Session::register_fn`): a closure, so it
+/// cannot be a `BuiltinFn`. The registry maps its name to a trampoline `BuiltinFn` that
+/// looks the closure up in `Registry::host` by the call's name. `Send + Sync` because a
+/// session may move to another thread and kernels may call it from the pool.
+pub type HostFn = std::sync::Arc<dyn Fn(&mut CallArgs) -> R<Value> + Send + Sync>;
+
 /// The standard library as the tracer sees it: functions by name (module members as
 /// `"linalg.norm"`, `"random.seed"`, `"time.time"`, `"math.sqrt"`), methods by name
 /// (receiver first), and named constants.
@@ -25,6 +31,8 @@ pub struct Registry {
     pub functions: FxHashMap<String, BuiltinFn>,
     pub methods: FxHashMap<String, BuiltinFn>,
     pub constants: FxHashMap<String, Value>,
+    /// Closures registered by a host program, by name (see `HostFn`).
+    pub host: FxHashMap<String, HostFn>,
 }
 
 /// Python's default recursion limit.

@@ -353,6 +353,9 @@ pub fn human_bytes(bytes: u128) -> String {
 /// Evaluates `root` (and every pending node it depends on) with the interp backend.
 /// Each evaluated node's operation is replaced by its value, dropping its inputs.
 pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
+    // Counted even for a realised node: reading a value is what makes a trace depend
+    // on data (see `realisations`).
+    REALISATIONS.with(|c| c.set(c.get() + 1));
     if let Some(v) = root.value() {
         return Ok(v);
     }
@@ -376,6 +379,9 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
 /// kernels]).
 pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
     let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realised()).cloned().collect();
+    if !pending.is_empty() {
+        REALISATIONS.with(|c| c.set(c.get() + 1));
+    }
     if pending.len() < 2 || crate::fuse::backend() == crate::fuse::Backend::Interp {
         for r in &pending {
             realize(r)?;
@@ -394,6 +400,145 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
         eprintln!("HPXL_DEBUG realize {} nodes together: {:.3} ms", pending.len(), start.elapsed().as_secs_f64() * 1e3);
     }
     result
+}
+
+thread_local! {
+    /// Realisations started on this thread (see `realisations`).
+    static REALISATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times this thread read a node's value (`realize`, realised or not) or
+/// started realising several nodes together (`realize_all`). A host compiling a
+/// function compares it before and after tracing: a trace that observed a value
+/// (printed it, branched on it, handed it to a Rust function) cannot be replayed on new
+/// inputs (`hpxl::Function`, Note [Replaying traces] in `src/function.rs`).
+pub fn realisations() -> u64 {
+    REALISATIONS.with(|c| c.get())
+}
+
+/// A pending graph recorded for replay on new inputs (Note [Replaying traces] in
+/// `src/function.rs`): its nodes in post-order, each with its inputs resolved to an
+/// earlier step, an input slot or a fixed realised node, so that `instantiate` builds a
+/// fresh copy without hashing.
+pub struct Recording {
+    steps: Vec<Step>,
+    roots: Vec<Slot>,
+}
+
+/// One recorded node: its operation as it was when recorded (realisation later replaces
+/// the original node's operation in place), with every input replaced by a placeholder
+/// so that the recording pins no intermediate, and where its inputs come from.
+struct Step {
+    op: Op,
+    dtype: DType,
+    shape: Vec<usize>,
+    span: Span,
+    inputs: Vec<Slot>,
+}
+
+#[derive(Clone)]
+enum Slot {
+    Step(usize),
+    Input(usize),
+    Fixed(NodeRef),
+}
+
+impl Recording {
+    /// Records the pending graph under `roots`; the nodes in `inputs` (by address) become
+    /// input slots, in order. Realised nodes are shared with every copy.
+    pub fn record(roots: &[NodeRef], inputs: &[NodeRef]) -> Recording {
+        let mut slot: std::collections::HashMap<*const Node, Slot> =
+            inputs.iter().enumerate().map(|(i, n)| (Rc::as_ptr(n), Slot::Input(i))).collect();
+        let mut steps: Vec<Step> = Vec::new();
+        let hole = scalar_node(hpxl_runtime::Scalar::Bool(false), Span::default());
+        let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();
+        while let Some((n, expanded)) = stack.pop() {
+            let key = Rc::as_ptr(&n);
+            if slot.contains_key(&key) {
+                continue;
+            }
+            if n.is_realised() {
+                slot.insert(key, Slot::Fixed(n.clone()));
+                continue;
+            }
+            if !expanded {
+                stack.push((n.clone(), true));
+                for input in n.inputs().into_iter().rev() {
+                    if !slot.contains_key(&Rc::as_ptr(&input)) {
+                        stack.push((input, false));
+                    }
+                }
+                continue;
+            }
+            let ins = n.inputs().iter().map(|i| slot.get(&Rc::as_ptr(i)).cloned().unwrap_or(Slot::Fixed(i.clone()))).collect();
+            slot.insert(key, Slot::Step(steps.len()));
+            let op = map_inputs(&n.op.borrow(), |_| hole.clone());
+            steps.push(Step { op, dtype: n.dtype, shape: n.shape.clone(), span: n.span, inputs: ins });
+        }
+        let roots = roots.iter().map(|r| slot.get(&Rc::as_ptr(r)).cloned().unwrap_or(Slot::Fixed(r.clone()))).collect();
+        Recording { steps, roots }
+    }
+
+    /// A fresh pending copy of the recorded graph over `inputs` (one node per input
+    /// slot); returns the copies of the roots.
+    pub fn instantiate(&self, inputs: &[NodeRef]) -> Vec<NodeRef> {
+        let mut made: Vec<NodeRef> = Vec::with_capacity(self.steps.len());
+        let resolve = |s: &Slot, made: &[NodeRef]| -> NodeRef {
+            match s {
+                Slot::Step(i) => made[*i].clone(),
+                Slot::Input(i) => inputs[*i].clone(),
+                Slot::Fixed(n) => n.clone(),
+            }
+        };
+        for n in &self.steps {
+            let mut it = n.inputs.iter();
+            let op = map_inputs(&n.op, |x| it.next().map_or_else(|| x.clone(), |s| resolve(s, &made)));
+            let depth = op_inputs(&op).iter().map(|i| i.depth.get()).max().map_or(0, |d| d + 1);
+            made.push(Rc::new(Node {
+                op: RefCell::new(op),
+                dtype: n.dtype,
+                shape: n.shape.clone(),
+                span: n.span,
+                depth: std::cell::Cell::new(depth),
+            }));
+        }
+        self.roots.iter().map(|s| resolve(s, &made)).collect()
+    }
+}
+
+/// `op` with every input node replaced by `f(input)`, visited in `op_inputs` order.
+fn map_inputs(op: &Op, mut f: impl FnMut(&NodeRef) -> NodeRef) -> Op {
+    let mut op = op.clone();
+    match &mut op {
+        Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => {}
+        Op::Unary { x, .. }
+        | Op::Cast { x }
+        | Op::Reduce { x, .. }
+        | Op::Scan { x, .. }
+        | Op::View { x, .. }
+        | Op::Broadcast { x }
+        | Op::Reshape { x }
+        | Op::Gather { x, .. } => *x = f(x),
+        Op::Binary { a, b, .. } | Op::MatMul { a, b } => {
+            *a = f(a);
+            *b = f(b);
+        }
+        Op::Select { cond, a, b } => {
+            *cond = f(cond);
+            *a = f(a);
+            *b = f(b);
+        }
+        Op::Scatter { base, value, .. } => {
+            *base = f(base);
+            *value = f(value);
+        }
+        Op::Concat { xs, .. } | Op::Library { xs, .. } => {
+            for x in xs.iter_mut() {
+                *x = f(x);
+            }
+        }
+    }
+    op
 }
 
 /// `HPXL_DEBUG` (read once): 1 prints realisation timings, 2 also the graph realised.

@@ -23,5 +23,5 @@ pub mod value;
 pub mod vmath;
 
 pub use call::CallArgs;
-pub use eval::{BuiltinFn, Interp, Registry};
+pub use eval::{BuiltinFn, HostFn, Interp, Registry};
 pub use value::{Array, Value};
