@@ -107,6 +107,12 @@ impl Session {
     pub fn repr(&mut self, v: &Value) -> Result<String, Diagnostic> {
         hpxl_compiler::display::repr_of(v, hpxl_grammar::Span::default())
     }
+
+    /// The tracer behind the session, for tools that inspect it (the CLI's REPL reads
+    /// scopes and the registry for completion, `:type` and `:vars`).
+    pub fn interp_mut(&mut self) -> &mut Interp {
+        &mut self.interp
+    }
 }
 
 /// The small-array threshold: `HPXL_SMALL_THRESHOLD` when set (0 compiles every

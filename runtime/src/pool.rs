@@ -27,6 +27,8 @@ struct Pool {
 }
 
 static POOL: Mutex<Option<Pool>> = Mutex::new(None);
+/// The most bytes the pool has held at once (`--profile` reports it).
+static PEAK_POOLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 fn class_of(bytes: usize) -> u32 {
     usize::BITS - (bytes.max(1) - 1).leading_zeros()
@@ -79,6 +81,7 @@ pub(crate) fn give(d: Data) -> Option<Data> {
         return Some(d);
     }
     pool.bytes += bytes;
+    PEAK_POOLED.fetch_max(pool.bytes, std::sync::atomic::Ordering::Relaxed);
     list.push(d);
     None
 }
@@ -86,6 +89,11 @@ pub(crate) fn give(d: Data) -> Option<Data> {
 /// Bytes currently held by the pool.
 pub fn pooled_bytes() -> usize {
     POOL.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map_or(0, |p| p.bytes)
+}
+
+/// The high-water mark of `pooled_bytes`.
+pub fn peak_pooled_bytes() -> usize {
+    PEAK_POOLED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Returns every pooled buffer to the allocator.
