@@ -209,9 +209,7 @@ doc("unique", "unique(ar, return_index=False, return_inverse=False, return_count
 
 # -- rolling windows ------------------------------------------------------------------------
 for stat, s in {"sum": "sum", "mean": "mean", "var": "variance (ddof=1)", "std": "standard deviation (ddof=1)",
-                "min": "minimum", "max": "maximum", "median": "median", "mad": "median absolute deviation",
-                "count": "number of non-NaN values", "skew": "skewness", "kurt": "kurtosis",
-                "quantile": "quantile", "rank": "rank"}.items():
+                "min": "minimum", "max": "maximum", "median": "median", "mad": "median absolute deviation"}.items():
     n = f"rolling_{stat}"
     ddof = ", ddof=1" if stat in ("var", "std") else ""
     doc(n, f"{n}(a, window{ddof})", f"Rolling {s} over the last axis with pandas' semantics (the first window-1 results are NaN; a window holding NaN is NaN).", f"{n}(arange(6.0), 3)")

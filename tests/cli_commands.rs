@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use std::path::PathBuf;
 
 fn hpxl(dir: &std::path::Path) -> Command {
-    let mut c = Command::cargo_bin("hpxl").expect("hpxl binary");
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hpxl"));
     // Never read or write the user's configuration.
     c.env("HPXL_CONFIG", dir.join("config.toml")).env_remove("HPXL_THREADS");
     c

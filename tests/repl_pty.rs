@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-type Repl = Session<expectrl::process::unix::UnixProcess, expectrl::process::unix::PtyStream>;
+type Repl = expectrl::session::OsSession;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hpxl-pty-{}-{name}", std::process::id()));
