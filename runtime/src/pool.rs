@@ -29,6 +29,27 @@ struct Pool {
 static POOL: Mutex<Option<Pool>> = Mutex::new(None);
 /// The most bytes the pool has held at once (`--profile` reports it).
 static PEAK_POOLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Bytes of pool-sized buffers handed out by `take` and not yet dropped, and their
+/// high-water mark (`--profile`'s peak memory). Buffers of pool size that did not come
+/// from `take` are subtracted when dropped too, so the count saturates at zero.
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK_LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn live_add(bytes: usize) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let now = LIVE.fetch_add(bytes, Relaxed) + bytes;
+    PEAK_LIVE.fetch_max(now, Relaxed);
+}
+
+fn live_sub(bytes: usize) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let _ = LIVE.fetch_update(Relaxed, Relaxed, |v| Some(v.saturating_sub(bytes)));
+}
+
+/// The most bytes of pool-sized kernel buffers alive at once.
+pub fn peak_live_bytes() -> usize {
+    PEAK_LIVE.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 fn class_of(bytes: usize) -> u32 {
     usize::BITS - (bytes.max(1) - 1).leading_zeros()
@@ -53,6 +74,7 @@ pub fn take(dtype: DType, len: usize) -> Option<Data> {
                     drop(guard);
                     d.truncate(len);
                     telemetry::add::pool_hits(1);
+                    live_add(bytes);
                     return Some(d);
                 }
             }
@@ -60,6 +82,7 @@ pub fn take(dtype: DType, len: usize) -> Option<Data> {
         drop(guard);
         telemetry::add::pool_misses(1);
         telemetry::add::bytes_allocated(bytes as u64);
+        live_add(bytes);
     }
     Data::try_zeros(dtype, len)
 }
@@ -71,6 +94,7 @@ pub(crate) fn give(d: Data) -> Option<Data> {
     if bytes < MIN_POOLED_BYTES {
         return Some(d);
     }
+    live_sub(bytes);
     let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
     let pool = guard.get_or_insert_with(|| Pool { classes: HashMap::new(), bytes: 0 });
     if pool.bytes + bytes > MAX_POOLED_BYTES {

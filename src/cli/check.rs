@@ -28,7 +28,8 @@ pub fn main(backend: Backend, args: &[String]) -> Result<i32> {
         eprint!("{}", session.render(d));
     }
     let note = if assumed > 0 {
-        format!(" ({assumed} array values read by the program were assumed to be zeros; see `hpxl check --help`)")
+        let s = if assumed == 1 { "" } else { "s" };
+        format!(" ({assumed} array value{s} read by the program taken as zeros: branches on array data were checked one way)")
     } else {
         String::new()
     };

@@ -39,7 +39,8 @@ pub fn report(session: &mut Session) -> String {
         }
     }
     s.push_str(&format!(
-        "  peak pool memory {} | fresh allocations {} ({} pool hits, {} misses) | {} kernels compiled in {:.1} ms\n",
+        "  peak pool memory {} in kernel buffers ({} held idle at most) | fresh allocations {} ({} pool hits, {} misses) | {} kernels compiled in {:.1} ms\n",
+        hpxl_compiler::graph::human_bytes(hpxl_runtime::pool::peak_live_bytes() as u128),
         hpxl_compiler::graph::human_bytes(hpxl_runtime::pool::peak_pooled_bytes() as u128),
         hpxl_compiler::graph::human_bytes(t.bytes_allocated as u128),
         t.pool_hits,

@@ -183,9 +183,9 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
         // Every kernel would run on the interp anyway: skip the partition (this is the
         // per-statement overhead of small-array loops).
         if crate::control::profiling() {
+            let label = format!("interp (small) {} {}{:?}", root.op_name(), root.dtype, root.shape);
             let start = std::time::Instant::now();
             let v = graph::realize_interp(root)?;
-            let label = format!("interp (small) {} {}{:?}", root.op_name(), root.dtype, root.shape);
             let bytes = (v.size() * v.dtype().itemsize()) as u64;
             crate::control::record(label, root.span, start.elapsed().as_nanos() as u64, bytes);
             return Ok(v);
@@ -427,10 +427,12 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
             continue;
         }
         let role = role_of(n);
-        let profile = crate::control::profiling().then(|| (std::time::Instant::now(), kernel_bytes(n, &materialised)));
-        let value = run::materialise(n, role)?;
-        if let Some((start, bytes)) = profile {
+        let profile = crate::control::profiling().then(|| {
             let label = format!("{} {} {}{:?}", role.name(), n.op_name(), n.dtype, n.shape);
+            (std::time::Instant::now(), kernel_bytes(n, &materialised), label)
+        });
+        let value = run::materialise(n, role)?;
+        if let Some((start, bytes, label)) = profile {
             crate::control::record(label, n.span, start.elapsed().as_nanos() as u64, bytes);
         }
         graph::set_realised(n, value);
