@@ -205,8 +205,10 @@ pub fn history_path() -> Option<PathBuf> {
 }
 
 /// Runs the line-editing loop on a terminal until Ctrl-D or `:quit`. `banner` is
-/// printed first.
-pub fn run_interactive<E: Engine>(engine: E, banner: &str) -> io::Result<()> {
+/// printed first. `editor_ready` runs once the line editor exists: rustyline installs
+/// its own SIGINT handler when it is created, so a caller that wants Ctrl-C during
+/// computations (when the terminal is not in raw mode) installs its handler there.
+pub fn run_interactive<E: Engine>(engine: E, banner: &str, editor_ready: impl FnOnce()) -> io::Result<()> {
     use rustyline::error::ReadlineError;
     let engine = Rc::new(RefCell::new(engine));
     let config = rustyline::Config::builder()
@@ -219,6 +221,7 @@ pub fn run_interactive<E: Engine>(engine: E, banner: &str) -> io::Result<()> {
         rustyline::Editor::with_config(config).map_err(io::Error::other)?;
     let color = std::env::var_os("NO_COLOR").is_none() && std::env::var("TERM").map_or(true, |t| t != "dumb");
     editor.set_helper(Some(complete::Helper { engine: engine.clone(), color }));
+    editor_ready();
     let history = history_path();
     if let Some(path) = &history {
         let _ = editor.load_history(path);

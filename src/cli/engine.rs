@@ -378,15 +378,14 @@ pub fn interactive(session: Session, backend: Backend, profile: bool) -> Result<
     hpxl_stdlib::builtins::set_argv(vec![String::new()]);
     let small_threshold = std::env::var("HPXL_SMALL_THRESHOLD").ok().and_then(|v| v.trim().parse().ok());
     let mut engine = SessionEngine::new(session, backend, small_threshold);
-    // SAFETY: the handler only stores into an atomic flag, which is async-signal-safe.
-    let _ = unsafe { signal_hook::low_level::register(signal_hook::consts::SIGINT, control::interrupt) };
+    install_sigint_handler();
     if std::io::stdin().is_terminal() && std::env::var_os("HPXL_NO_EDITOR").is_none() {
         let banner = format!(
             "hpxl {} ({} backend) — :help for commands, Ctrl-D to leave",
             env!("CARGO_PKG_VERSION"),
             backend.name()
         );
-        hpxl_repl::run_interactive(engine, &banner)?;
+        hpxl_repl::run_interactive(engine, &banner, install_sigint_handler)?;
     } else {
         let stdin = std::io::stdin();
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
@@ -396,6 +395,25 @@ pub fn interactive(session: Session, backend: Backend, profile: bool) -> Result<
         }
     }
     Ok(0)
+}
+
+extern "C" fn on_sigint(_signal: libc::c_int) {
+    control::interrupt();
+}
+
+/// Makes SIGINT (Ctrl-C while a computation runs; at the prompt the line editor reads
+/// Ctrl-C as a key) set the interrupt flag (Note [Interrupts]). It replaces any handler
+/// installed before, including the line editor's.
+fn install_sigint_handler() {
+    // SAFETY: `on_sigint` only stores into an atomic flag, which is async-signal-safe;
+    // the `sigaction` struct is fully initialised (zeroed, then the fields set).
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+    }
 }
 
 impl SessionEngine {
