@@ -323,6 +323,17 @@ mod tests {
     }
 
     #[test]
+    fn no_position_in_awkward_text_panics() {
+        for text in ["é.ü(ß='ä\\é", ":type ü.é", "x = [1, 'a\\\"', f(é, 3.", ":", ":load 'é/", "np..", ".5.e"] {
+            for (pos, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                let (start, _) = context(text, pos);
+                assert!(start <= pos && text.is_char_boundary(start), "{text:?} at {pos}");
+                let _ = highlight(&text[..pos]);
+            }
+        }
+    }
+
+    #[test]
     fn highlighting_marks_keywords_strings_numbers_and_comments() {
         let h = highlight("for i in range(3): print('in', 2)  # x");
         assert!(h.starts_with("\x1b[1;35mfor\x1b[0m i \x1b[1;35min\x1b[0m range("), "{h:?}");

@@ -26,7 +26,7 @@ pub fn scan(text: &str) -> Scan {
                 i += 2;
                 continue;
             }
-            if text[i..].starts_with(quote) {
+            if bytes[i..].starts_with(quote.as_bytes()) {
                 i += quote.len();
                 s.string = None;
                 continue;
@@ -46,7 +46,7 @@ pub fn scan(text: &str) -> Scan {
                 continue;
             }
             b'\'' | b'"' => {
-                let quote: &'static str = match (c, text[i..].starts_with("'''"), text[i..].starts_with("\"\"\"")) {
+                let quote: &'static str = match (c, bytes[i..].starts_with(b"'''"), bytes[i..].starts_with(b"\"\"\"")) {
                     (_, true, _) => "'''",
                     (_, _, true) => "\"\"\"",
                     (b'\'', ..) => "'",
@@ -229,6 +229,12 @@ mod tests {
     #[test]
     fn commands_are_single_lines() {
         assert_eq!(entries(&[":time for i in r:", "x"]), vec![":time for i in r:", "x"]);
+    }
+
+    #[test]
+    fn escapes_before_multibyte_characters_do_not_split_them() {
+        assert!(!needs_more("s = '\\é' + 'ü'"));
+        assert!(needs_more("s = ('\\é',"));
     }
 
     #[test]
