@@ -208,7 +208,8 @@ pub fn history_path() -> Option<PathBuf> {
 /// printed first. `editor_ready` runs once the line editor exists: rustyline installs
 /// its own SIGINT handler when it is created, so a caller that wants Ctrl-C during
 /// computations (when the terminal is not in raw mode) installs its handler there.
-pub fn run_interactive<E: Engine>(engine: E, banner: &str, editor_ready: impl FnOnce()) -> io::Result<()> {
+/// Returns the engine when the loop ends (for a final report).
+pub fn run_interactive<E: Engine>(engine: E, banner: &str, editor_ready: impl FnOnce()) -> io::Result<Option<E>> {
     use rustyline::error::ReadlineError;
     let engine = Rc::new(RefCell::new(engine));
     let config = rustyline::Config::builder()
@@ -284,12 +285,15 @@ pub fn run_interactive<E: Engine>(engine: E, banner: &str, editor_ready: impl Fn
             }
             let next = dispatch(&mut *engine.borrow_mut(), &text, &mut count, &mut out, &mut err)?;
             if let Next::Quit = next {
-                return Ok(());
+                drop(editor);
+                return Ok(Rc::try_unwrap(engine).ok().map(RefCell::into_inner));
             }
         }
     }
     writeln!(out)?;
-    out.flush()
+    out.flush()?;
+    drop(editor);
+    Ok(Rc::try_unwrap(engine).ok().map(RefCell::into_inner))
 }
 
 #[cfg(test)]

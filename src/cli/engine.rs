@@ -385,7 +385,10 @@ pub fn interactive(session: Session, backend: Backend, profile: bool) -> Result<
             env!("CARGO_PKG_VERSION"),
             backend.name()
         );
-        hpxl_repl::run_interactive(engine, &banner, install_sigint_handler)?;
+        let engine = hpxl_repl::run_interactive(engine, &banner, install_sigint_handler)?;
+        if let (true, Some(mut engine)) = (profile, engine) {
+            eprint!("{}", super::profile::report(engine.session_mut()));
+        }
     } else {
         let stdin = std::io::stdin();
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
