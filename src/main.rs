@@ -1,11 +1,13 @@
-//! The `hpxl` command: run a script, a `-c` string, or an interactive loop.
+//! The `hpxl` command: run a script, a `-c` string, or the interactive loop; the
+//! subcommands `check`, `info`, `bench`, `calibrate` and `config` (`src/cli/`).
+//! Exit codes: 0 success, 1 a diagnostic (the program's error), 2 a usage error.
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use hpxl::{Backend, Session};
-use std::io::Write;
 
 mod bench;
+mod cli;
 
 /// mimalloc instead of glibc's malloc: a statement on small arrays allocates and frees
 /// a few dozen small objects (graph nodes, shapes, buffers), and glibc's `malloc`/`free`
@@ -14,9 +16,20 @@ mod bench;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser, Debug)]
-#[command(name = "hpxl", version, about = "A NumPy-flavoured array language and JIT compiler")]
+#[command(
+    name = "hpxl",
+    version,
+    about = "A NumPy-flavoured array language and JIT compiler",
+    after_help = "Subcommands (in place of SCRIPT):\n  \
+        hpxl check SCRIPT   trace shapes and dtypes, report every diagnostic, run no kernel\n  \
+        hpxl info           CPU, caches, SIMD, threads, backends and devices\n  \
+        hpxl bench [...]    the benchmark suite (`hpxl bench --help`)\n  \
+        hpxl calibrate      measure block size, threads and small-array threshold; save them\n  \
+        hpxl config         show the configuration file and the settings in effect\n\n\
+        Without SCRIPT or -c, hpxl starts an interactive loop (`:help` there)."
+)]
 struct Cli {
-    /// Script to run (`.hx`); without one (and without -c), start an interactive loop.
+    /// Script to run (`.hx`); its arguments follow it and are visible as `argv()`.
     script: Option<std::path::PathBuf>,
     /// Run this code instead of a script.
     #[arg(short = 'c', long = "command")]
@@ -24,14 +37,20 @@ struct Cli {
     /// Execution backend: `cranelift` (fused JIT kernels) or `interp` (reference).
     #[arg(long, default_value = "cranelift")]
     backend: String,
-    /// Number of worker threads (default: `HPXL_THREADS`, else every core).
+    /// Number of worker threads (default: `HPXL_THREADS`, the calibrated value, else every core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Device to run on: `cpu` (the only one in this build).
+    #[arg(long, default_value = "cpu")]
+    device: String,
     /// Print debugging dumps: `kernels` shows fusion decisions, kir and Cranelift IR.
     #[arg(long, value_name = "WHAT")]
     dump: Option<String>,
-    /// Arguments after the script (`hpxl bench [FILTER] [--json] [--reps N]`).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    /// After the run, print a table per kernel (calls, total time, GB/s) and peak pool memory to stderr.
+    #[arg(long)]
+    profile: bool,
+    /// Arguments after the script (or after `-c CODE`), visible to it as `argv()`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
 }
 
@@ -57,71 +76,81 @@ fn main() {
     std::process::exit(code);
 }
 
+/// A subcommand named in place of the script.
+fn subcommand(cli: &Cli) -> Option<&str> {
+    if cli.command.is_some() {
+        return None;
+    }
+    let name = cli.script.as_deref()?.to_str()?;
+    ["check", "info", "bench", "calibrate", "config"].into_iter().find(|&s| s == name)
+}
+
 fn run(cli: Cli) -> Result<i32> {
     let Some(backend) = Backend::parse(&cli.backend) else {
         bail!("unknown backend `{}` (available: cranelift, interp)", cli.backend);
     };
+    match cli.device.as_str() {
+        "cpu" => {}
+        "gpu" | "cuda" | "rocm" | "metal" => bail!(
+            "device `{}` is not available: this build of hpxl has no GPU backend (devices: cpu)",
+            cli.device
+        ),
+        other => bail!("unknown device `{other}` (available: cpu)"),
+    }
+    let config = cli::config::Config::load_for_run();
     match cli.threads {
         Some(0) => bail!("--threads must be at least 1"),
         Some(n) => {
             hpxl_runtime::exec::configure(n);
         }
-        None => {}
+        None => {
+            if let (Some(n), Err(_)) = (config.threads, std::env::var("HPXL_THREADS")) {
+                hpxl_runtime::exec::configure(n);
+            }
+        }
+    }
+    if let Some(block) = config.block {
+        hpxl_runtime::exec::set_map_block(block);
     }
     match cli.dump.as_deref() {
         None => {}
         Some("kernels") => hpxl_compiler::fuse::set_dump_kernels(true),
         Some(other) => bail!("unknown dump `{other}` (available: kernels)"),
     }
-    if cli.command.is_none() && cli.script.as_deref() == Some(std::path::Path::new("bench")) {
-        return bench::main(backend, &cli.args);
-    }
-    if !cli.args.is_empty() {
-        bail!("unexpected arguments after the script: {}", cli.args.join(" "));
+    match subcommand(&cli) {
+        Some("bench") => return bench::main(backend, &cli.args),
+        Some("info") => return cli::info::main(backend, &cli.args),
+        Some("calibrate") => return cli::config::calibrate(&cli.args),
+        Some("config") => return cli::config::show(&cli.args),
+        Some("check") => return cli::check::main(backend, &cli.args),
+        _ => {}
     }
     let mut session = Session::new();
     session.set_backend(backend);
-    if let Some(code) = cli.command {
-        return Ok(run_text(&mut session, "<command>", &code));
+    if let (Some(n), Err(_)) = (config.small_threshold, std::env::var("HPXL_SMALL_THRESHOLD")) {
+        session.set_small_threshold(n);
     }
-    if let Some(path) = cli.script {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        return Ok(run_text(&mut session, &path.display().to_string(), &text));
+    if cli.profile {
+        hpxl_compiler::control::set_profiling(true);
     }
-    interactive(&mut session)
-}
-
-fn run_text(session: &mut Session, name: &str, text: &str) -> i32 {
-    match session.run(name, text) {
-        Ok(_) => 0,
-        Err(d) => {
-            let _ = std::io::stdout().flush();
-            eprint!("{}", session.render(&d));
-            1
+    let code = if let Some(code) = &cli.command {
+        // `hpxl -c CODE a b`: clap puts `a` where a script would go.
+        let first = cli.script.iter().map(|p| p.display().to_string());
+        hpxl_stdlib::builtins::set_argv(std::iter::once("-c".to_string()).chain(first).chain(cli.args.iter().cloned()).collect());
+        cli::run_text(&mut session, "<command>", code)
+    } else if let Some(path) = &cli.script {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let name = path.display().to_string();
+        hpxl_stdlib::builtins::set_argv(std::iter::once(name.clone()).chain(cli.args.iter().cloned()).collect());
+        cli::run_text(&mut session, &name, &text)
+    } else {
+        if !cli.args.is_empty() {
+            bail!("unexpected arguments: {}", cli.args.join(" "));
         }
+        return cli::engine::interactive(session, backend, cli.profile);
+    };
+    if cli.profile {
+        eprint!("{}", cli::profile::report(&mut session));
     }
-}
-
-/// Plugs a session into the interactive loop of `hpxl-repl`.
-struct SessionEngine<'a>(&'a mut Session);
-
-impl hpxl_repl::Engine for SessionEngine<'_> {
-    fn run_entry(&mut self, name: &str, source: &str) -> Result<Option<String>, String> {
-        match self.0.run(name, source) {
-            Ok(Some(v)) if !matches!(v, hpxl::Value::None) => match self.0.repr(&v) {
-                Ok(s) => Ok(Some(s)),
-                Err(d) => Err(self.0.render(&d)),
-            },
-            Ok(_) => Ok(None),
-            Err(d) => Err(self.0.render(&d)),
-        }
-    }
-}
-
-/// The interactive loop (blocks continue until a blank line; values are echoed).
-fn interactive(session: &mut Session) -> Result<i32> {
-    let stdin = std::io::stdin();
-    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-    hpxl_repl::run_loop(&mut SessionEngine(session), stdin.lock(), &mut out, &mut err)?;
-    Ok(0)
+    Ok(code)
 }

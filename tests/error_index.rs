@@ -12,6 +12,7 @@ const NO_SPAN: &[Code] = &[Code::Internal, Code::File];
 /// Codes documented without an example, with the reason printed when they are skipped.
 const NO_EXAMPLE: &[(Code, &str)] = &[
     (Code::Internal, "E9999 is a bug in hpxl; a program that triggers it must be fixed, not documented"),
+    (Code::Interrupted, "E0990 comes from Ctrl-C at the prompt (tested in tests/repl_pty.rs)"),
 ];
 
 /// One `## E0300: shape error` section: its code, heading line and ```hx examples.

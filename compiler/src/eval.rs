@@ -101,6 +101,47 @@ impl Interp {
         Ok(last)
     }
 
+    /// `hpxl check`: runs every top-level statement of `text` and collects each one's
+    /// diagnostic instead of stopping at the first (the caller sets check mode, Note
+    /// [Check mode], so no kernel runs). Names a failed statement would have bound are
+    /// remembered, and "not defined" errors about them are not reported again.
+    pub fn check_source(&mut self, name: &str, text: &str) -> Vec<hpxl_grammar::Diagnostic> {
+        let file = self.sources.add(name, text);
+        let module = match hpxl_grammar::parse_module(text, file) {
+            Ok(m) => m,
+            Err(d) => return vec![d],
+        };
+        let scope = self.globals.clone();
+        let mut failed_names: Vec<String> = Vec::new();
+        let mut found = Vec::new();
+        for stmt in &module.body {
+            let result = match self.exec(stmt, &scope) {
+                Ok(Flow::Return(_)) => Err(err(Code::Syntax, stmt.span, "'return' outside function")),
+                Ok(Flow::Break | Flow::Continue) => {
+                    Err(err(Code::Syntax, stmt.span, "'break' or 'continue' outside loop"))
+                }
+                Ok(Flow::Normal) => Ok(()),
+                Err(d) => Err(d),
+            };
+            if let Err(d) = result {
+                let cascade = d.code == Code::UnknownName
+                    && failed_names.iter().any(|n| d.message == format!("name '{n}' is not defined"));
+                match &stmt.kind {
+                    StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| bound_names(t, &mut failed_names)),
+                    StmtKind::AugAssign { target, .. } => bound_names(target, &mut failed_names),
+                    StmtKind::For { target, .. } => bound_names(target, &mut failed_names),
+                    StmtKind::Def(def) => failed_names.push(def.name.name.clone()),
+                    _ => {}
+                }
+                if !cascade {
+                    found.push(d);
+                }
+            }
+        }
+        let _ = self.out.flush();
+        found
+    }
+
     pub fn write_out(&mut self, text: &str) {
         let _ = self.out.write_all(text.as_bytes());
     }
@@ -116,6 +157,7 @@ impl Interp {
     }
 
     fn exec(&mut self, stmt: &Stmt, scope: &Rc<Scope>) -> R<Flow> {
+        crate::control::poll(stmt.span)?;
         match &stmt.kind {
             StmtKind::Expr(e) => {
                 self.eval(e, scope)?;
@@ -136,13 +178,19 @@ impl Interp {
                 }
             }
             StmtKind::While { cond, body, orelse } => loop {
+                let fakes = crate::control::fake_realisations();
                 let c = self.eval(cond, scope)?;
-                if !self.truth(&c, cond.span)? {
+                let truth = self.truth(&c, cond.span)?;
+                // Check mode: a condition that read (made-up) array data would decide
+                // nothing real; check the body once and leave (Note [Check mode]).
+                let data_dependent = crate::control::checking() && crate::control::fake_realisations() != fakes;
+                if !truth && !data_dependent {
                     return self.exec_block(orelse, scope);
                 }
                 match self.exec_block(body, scope)? {
                     Flow::Break => break,
                     Flow::Return(v) => return Ok(Flow::Return(v)),
+                    Flow::Normal | Flow::Continue if data_dependent => break,
                     Flow::Normal | Flow::Continue => {}
                 }
             },
@@ -1414,5 +1462,14 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
             matches!(crate::pyscalar::compare(BinaryOp::Eq, x, y), Ok(Value::Bool(true)))
         }
         _ => is_same(a, b),
+    }
+}
+
+/// Names an assignment target binds (`a`, `a, b`; not `a[i]` or `a.x`).
+fn bound_names(target: &Expr, out: &mut Vec<String>) {
+    match &target.kind {
+        ExprKind::Name(id) => out.push(id.name.clone()),
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|t| bound_names(t, out)),
+        _ => {}
     }
 }

@@ -359,6 +359,20 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     if let Some(v) = root.value() {
         return Ok(v);
     }
+    crate::control::poll(root.span)?;
+    match crate::control::check_mode() {
+        crate::control::CheckMode::Off => {}
+        crate::control::CheckMode::Fake => {
+            let v = crate::control::fake_value(root.dtype, &root.shape);
+            set_realised(root, v.clone());
+            return Ok(v);
+        }
+        crate::control::CheckMode::Refuse => {
+            return Err(Diagnostic::new(Code::Unsupported, "this needs array data, which `:type` does not compute")
+                .with_label(root.span, "its value is needed here")
+                .with_note("the dtype and shape of this expression depend on the values of an array"))
+        }
+    }
     let level = debug_level();
     if level >= 2 {
         eprint!("HPXL_DEBUG realize:\n{}", crate::graph_text::dump(root));
@@ -381,6 +395,12 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
     let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realised()).cloned().collect();
     if !pending.is_empty() {
         REALISATIONS.with(|c| c.set(c.get() + 1));
+    }
+    if crate::control::checking() {
+        for r in &pending {
+            realize(r)?;
+        }
+        return Ok(());
     }
     if pending.len() < 2 || crate::fuse::backend() == crate::fuse::Backend::Interp {
         for r in &pending {

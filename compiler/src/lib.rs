@@ -6,6 +6,7 @@
 
 pub mod arrays;
 pub mod call;
+pub mod control;
 pub mod display;
 pub mod eval;
 pub mod fuse;

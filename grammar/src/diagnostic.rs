@@ -38,6 +38,8 @@ pub enum Code {
     File,
     /// E0950: a known gap: a construct or function that is not supported yet.
     Unsupported,
+    /// E0990: the computation was interrupted (Ctrl-C); the session is intact.
+    Interrupted,
     /// E9999: an internal error (a bug in hpxl), naming the pass.
     Internal,
 }
@@ -61,6 +63,7 @@ impl Code {
             Code::Recursion => "E0901",
             Code::File => "E0902",
             Code::Unsupported => "E0950",
+            Code::Interrupted => "E0990",
             Code::Internal => "E9999",
         }
     }
@@ -84,6 +87,7 @@ impl Code {
             Code::Recursion => "recursion error",
             Code::File => "file error",
             Code::Unsupported => "not supported yet",
+            Code::Interrupted => "interrupted",
             Code::Internal => "internal error",
         }
     }
@@ -106,6 +110,7 @@ impl Code {
             Code::Recursion,
             Code::File,
             Code::Unsupported,
+            Code::Interrupted,
             Code::Internal,
         ]
     }

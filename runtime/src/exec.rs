@@ -16,6 +16,20 @@ use std::sync::OnceLock;
 /// Elements per block of a map kernel.
 pub const BLOCK: usize = 1 << 15;
 
+/// The block size map kernels use (`hpxl calibrate` may choose another; map kernels
+/// write disjoint outputs per block, so it never changes a result).
+static MAP_BLOCK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(BLOCK);
+
+/// Elements per block of a map kernel: `BLOCK` unless `set_map_block` chose another.
+pub fn map_block() -> usize {
+    MAP_BLOCK.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets the map-kernel block size (clamped to 1 Ki..16 Mi elements).
+pub fn set_map_block(elements: usize) {
+    MAP_BLOCK.store(elements.clamp(1 << 10, 1 << 24), std::sync::atomic::Ordering::Relaxed);
+}
+
 static REQUESTED: OnceLock<usize> = OnceLock::new();
 static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
 

@@ -27,6 +27,29 @@ struct Pool {
 }
 
 static POOL: Mutex<Option<Pool>> = Mutex::new(None);
+/// The most bytes the pool has held at once (`--profile` reports it).
+static PEAK_POOLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Bytes of pool-sized buffers handed out by `take` and not yet dropped, and their
+/// high-water mark (`--profile`'s peak memory). Buffers of pool size that did not come
+/// from `take` are subtracted when dropped too, so the count saturates at zero.
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK_LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn live_add(bytes: usize) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let now = LIVE.fetch_add(bytes, Relaxed) + bytes;
+    PEAK_LIVE.fetch_max(now, Relaxed);
+}
+
+fn live_sub(bytes: usize) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let _ = LIVE.fetch_update(Relaxed, Relaxed, |v| Some(v.saturating_sub(bytes)));
+}
+
+/// The most bytes of pool-sized kernel buffers alive at once.
+pub fn peak_live_bytes() -> usize {
+    PEAK_LIVE.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 fn class_of(bytes: usize) -> u32 {
     usize::BITS - (bytes.max(1) - 1).leading_zeros()
@@ -51,6 +74,7 @@ pub fn take(dtype: DType, len: usize) -> Option<Data> {
                     drop(guard);
                     d.truncate(len);
                     telemetry::add::pool_hits(1);
+                    live_add(bytes);
                     return Some(d);
                 }
             }
@@ -58,6 +82,7 @@ pub fn take(dtype: DType, len: usize) -> Option<Data> {
         drop(guard);
         telemetry::add::pool_misses(1);
         telemetry::add::bytes_allocated(bytes as u64);
+        live_add(bytes);
     }
     Data::try_zeros(dtype, len)
 }
@@ -69,6 +94,7 @@ pub(crate) fn give(d: Data) -> Option<Data> {
     if bytes < MIN_POOLED_BYTES {
         return Some(d);
     }
+    live_sub(bytes);
     let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
     let pool = guard.get_or_insert_with(|| Pool { classes: HashMap::new(), bytes: 0 });
     if pool.bytes + bytes > MAX_POOLED_BYTES {
@@ -79,6 +105,7 @@ pub(crate) fn give(d: Data) -> Option<Data> {
         return Some(d);
     }
     pool.bytes += bytes;
+    PEAK_POOLED.fetch_max(pool.bytes, std::sync::atomic::Ordering::Relaxed);
     list.push(d);
     None
 }
@@ -86,6 +113,11 @@ pub(crate) fn give(d: Data) -> Option<Data> {
 /// Bytes currently held by the pool.
 pub fn pooled_bytes() -> usize {
     POOL.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map_or(0, |p| p.bytes)
+}
+
+/// The high-water mark of `pooled_bytes`.
+pub fn peak_pooled_bytes() -> usize {
+    PEAK_POOLED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Returns every pooled buffer to the allocator.

@@ -41,6 +41,7 @@ pub fn register(r: &mut Registry) {
     f.insert("time.monotonic".into(), time_now);
     f.insert("realize".into(), realize);
     f.insert("threads".into(), threads);
+    f.insert("argv".into(), argv);
     f.insert("info".into(), info);
     f.insert("policy".into(), policy);
     for name in
@@ -573,6 +574,22 @@ fn realize(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         1 => call.pos[0].clone(),
         _ => Value::tuple(call.pos.clone()),
     })
+}
+
+static ARGV: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Sets what `argv()` returns: the script path first, then its arguments (`sys.argv`).
+pub fn set_argv(args: Vec<String>) {
+    *ARGV.lock().unwrap_or_else(|e| e.into_inner()) = args;
+}
+
+/// `argv()`: the command line as a tuple of strings, script path first (`sys.argv`);
+/// `("",)` at the interactive prompt and for embedded sessions.
+fn argv(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    call.bind(&[])?;
+    let args = ARGV.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let args = if args.is_empty() { vec![String::new()] } else { args };
+    Ok(Value::Tuple(std::rc::Rc::new(args.iter().map(|a| Value::str(a)).collect())))
 }
 
 fn threads(_interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {

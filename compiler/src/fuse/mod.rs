@@ -130,6 +130,17 @@ fn fusable(op: &Op) -> bool {
     )
 }
 
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Map => "map",
+            Role::Reduce => "reduce",
+            Role::Scatter => "scatter",
+            Role::Library => "library",
+        }
+    }
+}
+
 fn role_of(n: &NodeRef) -> Role {
     n.with_op(|op| match op {
         Op::Reduce { x, .. } if x.shape.iter().product::<usize>() > 0 && n.shape.iter().product::<usize>() > 0 => {
@@ -171,6 +182,14 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     if all_small(root) {
         // Every kernel would run on the interp anyway: skip the partition (this is the
         // per-statement overhead of small-array loops).
+        if crate::control::profiling() {
+            let label = format!("interp (small) {} {}{:?}", root.op_name(), root.dtype, root.shape);
+            let start = std::time::Instant::now();
+            let v = graph::realize_interp(root)?;
+            let bytes = (v.size() * v.dtype().itemsize()) as u64;
+            crate::control::record(label, root.span, start.elapsed().as_nanos() as u64, bytes);
+            return Ok(v);
+        }
         return graph::realize_interp(root);
     }
     realize_all(std::slice::from_ref(root))?;
@@ -388,20 +407,57 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
         if !materialised.contains(&key(n)) || n.is_realised() {
             continue;
         }
+        crate::control::poll(n.span)?;
         if group.contains(&key(n)) {
             if Some(i) == last_member {
                 let members: Vec<NodeRef> = order.iter().filter(|m| group.contains(&key(m))).cloned().collect();
+                let profile = crate::control::profiling().then(|| {
+                    let bytes = members.iter().map(|m| kernel_bytes(m, &materialised)).sum::<u64>();
+                    (std::time::Instant::now(), bytes)
+                });
                 let values = run::map_group(&members)?;
+                if let Some((start, bytes)) = profile {
+                    let label = format!("map x{} {} {}{:?}", members.len(), n.op_name(), n.dtype, n.shape);
+                    crate::control::record(label, n.span, start.elapsed().as_nanos() as u64, bytes);
+                }
                 for (m, v) in members.iter().zip(values) {
                     graph::set_realised(m, v);
                 }
             }
             continue;
         }
-        let value = run::materialise(n, role_of(n))?;
+        let role = role_of(n);
+        let profile = crate::control::profiling().then(|| {
+            let label = format!("{} {} {}{:?}", role.name(), n.op_name(), n.dtype, n.shape);
+            (std::time::Instant::now(), kernel_bytes(n, &materialised), label)
+        });
+        let value = run::materialise(n, role)?;
+        if let Some((start, bytes, label)) = profile {
+            crate::control::record(label, n.span, start.elapsed().as_nanos() as u64, bytes);
+        }
         graph::set_realised(n, value);
     }
     Ok(())
+}
+
+/// Bytes a kernel computing `n` moves: its output plus every buffer it reads (realised
+/// or materialised inputs; fused inputs are looked through). Only `--profile` calls it.
+fn kernel_bytes(n: &NodeRef, materialised: &HashSet<Key>) -> u64 {
+    let nbytes = |m: &NodeRef| (m.shape.iter().product::<usize>() * m.dtype.itemsize()) as u64;
+    let mut total = nbytes(n);
+    let mut seen: HashSet<Key> = HashSet::new();
+    let mut stack = n.inputs();
+    while let Some(m) = stack.pop() {
+        if !seen.insert(key(&m)) {
+            continue;
+        }
+        if m.is_realised() || materialised.contains(&key(&m)) {
+            total += nbytes(&m);
+        } else {
+            stack.extend(m.inputs());
+        }
+    }
+    total
 }
 
 /// Verifies a kernel (debug builds and tests); an invariant broken by fusion is our bug.

@@ -90,7 +90,7 @@ pub(super) fn launch_fresh(c: &jit::Compiled, plan: &Plan, out_ptrs: &[*mut u8])
         .map(|o| (plan.kernel.output_word(o), plan.kernel.outputs[o].dtype.itemsize(), plan.outputs[o].0))
         .collect();
     let (args, ptrs) = (&args, out_ptrs.iter().map(|&p| p as usize).collect::<Vec<usize>>());
-    exec::for_blocks(total, exec::BLOCK, |s, e| {
+    exec::for_blocks(total, exec::map_block(), |s, e| {
         let mut words = args.clone();
         let mut scratch = vec![0u64; STREAM_TILE * outs.len()];
         let base = scratch.as_mut_ptr() as usize;
@@ -196,7 +196,7 @@ pub(super) fn launch_args(c: &jit::Compiled, args: &[i64], total: usize) {
     // SAFETY: the plan's arguments describe live buffers (the plan holds `Arc`s of every
     // input; outputs are owned by the caller for the duration of the launch); blocks
     // write disjoint output elements.
-    exec::for_blocks(total, exec::BLOCK, |s, e| unsafe { entry(words as *const i64, s as i64, e as i64) });
+    exec::for_blocks(total, exec::map_block(), |s, e| unsafe { entry(words as *const i64, s as i64, e as i64) });
 }
 
 /// Computes a materialised node.

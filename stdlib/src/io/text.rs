@@ -650,6 +650,10 @@ pub(super) fn savetxt(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         out.push_str(&footer.replace('\n', &format!("\n{comments}")));
         out.push_str(&newline);
     }
+    if hpxl_compiler::control::checking() {
+        // `hpxl check` writes no files (Note [Check mode]).
+        return Ok(Value::None);
+    }
     let mut f = std::fs::File::create(&path).map_err(|e| os_error(&e, &path, span))?;
     f.write_all(out.as_bytes()).map_err(|e| os_error(&e, &path, span))?;
     Ok(Value::None)
