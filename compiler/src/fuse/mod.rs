@@ -401,16 +401,26 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
     }
 
     // Run the materialised nodes, producers first; the group runs at its last member,
-    // when every member's materialised inputs are ready.
+    // when every member's materialised inputs are ready. The walk lets go of each node
+    // once it is past it (Note [Release as you go]).
     let last_member = order.iter().rposition(|n| group.contains(&key(n)));
-    for (i, n) in order.iter().enumerate() {
-        if !materialised.contains(&key(n)) || n.is_realised() {
+    let mut order: Vec<Option<NodeRef>> = order.into_iter().map(Some).collect();
+    for i in 0..order.len() {
+        let Some(n) = order[i].clone() else { continue };
+        if !group.contains(&key(&n)) {
+            order[i] = None;
+        }
+        if !materialised.contains(&key(&n)) || n.is_realised() {
             continue;
         }
         crate::control::poll(n.span)?;
-        if group.contains(&key(n)) {
+        if group.contains(&key(&n)) {
             if Some(i) == last_member {
-                let members: Vec<NodeRef> = order.iter().filter(|m| group.contains(&key(m))).cloned().collect();
+                let members: Vec<NodeRef> = order
+                    .iter_mut()
+                    .filter(|m| m.as_ref().is_some_and(|m| group.contains(&key(m))))
+                    .filter_map(Option::take)
+                    .collect();
                 let profile = crate::control::profiling().then(|| {
                     let bytes = members.iter().map(|m| kernel_bytes(m, &materialised)).sum::<u64>();
                     (std::time::Instant::now(), bytes)
@@ -426,19 +436,27 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
             }
             continue;
         }
-        let role = role_of(n);
+        let role = role_of(&n);
         let profile = crate::control::profiling().then(|| {
             let label = format!("{} {} {}{:?}", role.name(), n.op_name(), n.dtype, n.shape);
-            (std::time::Instant::now(), kernel_bytes(n, &materialised), label)
+            (std::time::Instant::now(), kernel_bytes(&n, &materialised), label)
         });
-        let value = run::materialise(n, role)?;
+        let value = run::materialise(&n, role)?;
         if let Some((start, bytes, label)) = profile {
             crate::control::record(label, n.span, start.elapsed().as_nanos() as u64, bytes);
         }
-        graph::set_realised(n, value);
+        graph::set_realised(&n, value);
     }
     Ok(())
 }
+
+// Note [Release as you go]: `order` lists every pending node, and a node's realised
+// value lives as long as the node. Were the list to keep them all until the end, a chain
+// of `MAX_PENDING_DEPTH` stencil steps realised at once would hold every intermediate
+// grid (nine 32 MB buffers for a 2000² stencil, each freshly page-faulted) instead of
+// two. Consumers hold their inputs through their ops until they are realised themselves,
+// so dropping the walk's handle as it passes a node frees each intermediate right after
+// its last consumer ran. Group members are kept until the group's kernel runs.
 
 /// Bytes a kernel computing `n` moves: its output plus every buffer it reads (realised
 /// or materialised inputs; fused inputs are looked through). Only `--profile` calls it.
