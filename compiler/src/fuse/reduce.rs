@@ -269,47 +269,88 @@ fn fast_extreme_row<T: Num>(src: &Source, rows: Rows, i: usize, is_max: bool) ->
     }
 }
 
-fn fast_extreme<T: Num, const MAX: bool>(src: &Source, rows: Rows, i: usize) -> Option<T> {
-    #[inline(always)]
-    fn pick<T: PartialOrd + Copy, const MAX: bool>(a: T, e: T) -> T {
-        if MAX {
-            if e > a {
-                e
-            } else {
-                a
-            }
-        } else if e < a {
+/// Picks the extreme of `a` and `e`, keeping `a` on ties and NaN (the sequential fold).
+#[inline(always)]
+fn pick<T: PartialOrd + Copy, const MAX: bool>(a: T, e: T) -> T {
+    if MAX {
+        if e > a {
             e
         } else {
             a
         }
+    } else if e < a {
+        e
+    } else {
+        a
     }
+}
+
+/// Lanes of independent extremes over a non-empty chunk, folded; and whether a NaN
+/// occurred.
+#[inline(always)]
+fn extreme_lanes<T: Num, const MAX: bool>(c: &[T]) -> (T, bool) {
+    // Per-lane NaN flags (not one shared flag), so that both folds stay lane-parallel.
+    const LANES: usize = 16;
+    let mut nans = [false; LANES];
+    let mut lanes = [c[0]; LANES];
+    let mut chunks = c.chunks_exact(LANES);
+    for ch in &mut chunks {
+        let ch: &[T; LANES] = ch.try_into().expect("chunks_exact");
+        for j in 0..LANES {
+            #[allow(clippy::eq_op)]
+            {
+                nans[j] |= ch[j] != ch[j];
+            }
+            lanes[j] = pick::<T, MAX>(lanes[j], ch[j]);
+        }
+    }
+    let mut nan = nans.iter().any(|&n| n);
+    for &e in chunks.remainder() {
+        #[allow(clippy::eq_op)]
+        {
+            nan |= e != e;
+        }
+        lanes[0] = pick::<T, MAX>(lanes[0], e);
+    }
+    (lanes.iter().fold(lanes[0], |a, &l| pick::<T, MAX>(a, l)), nan)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn extreme_lanes_avx2<T: Num, const MAX: bool>(c: &[T]) -> (T, bool) {
+    extreme_lanes::<T, MAX>(c)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2")]
+unsafe fn extreme_lanes_avx512<T: Num, const MAX: bool>(c: &[T]) -> (T, bool) {
+    extreme_lanes::<T, MAX>(c)
+}
+
+/// [`extreme_lanes`] with the widest vectors this CPU has. Selections give the same
+/// element at any width (see `fast_extreme_row`).
+fn extreme_lanes_best<T: Num, const MAX: bool>(c: &[T]) -> (T, bool) {
+    use crate::vmath::Isa;
+    match crate::vmath::best_isa() {
+        // SAFETY: `best_isa` reports only features this CPU has; it does not check
+        // AVX-512 BW (byte and word lanes, for int8/int16 inputs), so that is checked here.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 if std::arch::is_x86_feature_detected!("avx512bw") => unsafe { extreme_lanes_avx512::<T, MAX>(c) },
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 | Isa::Avx2Fma => unsafe { extreme_lanes_avx2::<T, MAX>(c) },
+        _ => extreme_lanes::<T, MAX>(c),
+    }
+}
+
+fn fast_extreme<T: Num, const MAX: bool>(src: &Source, rows: Rows, i: usize) -> Option<T> {
     let pick = pick::<T, MAX>;
     let range = |lo: usize, len: usize| -> (Option<T>, bool) {
         let mut nan = false;
         let mut best: Option<T> = None;
         visit::<T>(src, lo, len, |c| {
-            let mut lanes = [c[0]; 8];
-            let mut chunks = c.chunks_exact(8);
-            for ch in &mut chunks {
-                for j in 0..8 {
-                    #[allow(clippy::eq_op)]
-                    {
-                        nan |= ch[j] != ch[j];
-                    }
-                    lanes[j] = pick(lanes[j], ch[j]);
-                }
-            }
-            for &e in chunks.remainder() {
-                #[allow(clippy::eq_op)]
-                {
-                    nan |= e != e;
-                }
-                lanes[0] = pick(lanes[0], e);
-            }
-            for l in lanes {
-                best = Some(pick(best.unwrap_or(l), l));
-            }
+            let (b, n) = extreme_lanes_best::<T, MAX>(c);
+            nan |= n;
+            best = Some(pick(best.unwrap_or(b), b));
         });
         (best, nan)
     };
