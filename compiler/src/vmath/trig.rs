@@ -6,17 +6,17 @@ use super::common::*;
 
 /// Above this magnitude sin/cos/tan are recomputed by libm: k = round(x 2/π) stays below
 /// 2^20, which keeps the three 33-bit pieces of π/2 exact when multiplied by k.
-pub(super) const TRIG_BOUND: f64 = 1.6e6;
+pub(crate) const TRIG_BOUND: f64 = 1.6e6;
 
-const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
+pub(crate) const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
 /// π/2 = C1 + C2 + C3 + C4, the first three with 33 significant bits each.
-const C1: f64 = 1.5707963267341256;
-const C2: f64 = 6.077100506303966e-11;
-const C3: f64 = 2.0222662487111665e-21;
-const C4: f64 = 8.4784276603689e-32;
+pub(crate) const C1: f64 = 1.5707963267341256;
+pub(crate) const C2: f64 = 6.077100506303966e-11;
+pub(crate) const C3: f64 = 2.0222662487111665e-21;
+pub(crate) const C4: f64 = 8.4784276603689e-32;
 
 /// `sin r = r + r^3 S(r^2)` on |r| <= π/4: degree-5 Chebyshev fit, relative error 2.0e-16.
-const SIN_S: [f64; 6] = [
+pub(crate) const SIN_S: [f64; 6] = [
     -0.16666666666666666,
     0.008333333333330948,
     -0.00019841269836758574,
@@ -25,7 +25,7 @@ const SIN_S: [f64; 6] = [
     1.5918129294866608e-10,
 ];
 /// `cos r = 1 - r^2/2 + r^4 C(r^2)` on |r| <= π/4: degree-5 fit, relative error 5.7e-17.
-const COS_C: [f64; 6] = [
+pub(crate) const COS_C: [f64; 6] = [
     0.041666666666666664,
     -0.0013888888888887398,
     2.480158729876569e-05,
