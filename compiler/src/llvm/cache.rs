@@ -53,6 +53,7 @@ fn generator_hash() -> &'static str {
     })
 }
 
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
 pub(crate) fn text_hash(text: &str) -> String {
     format!("{:016x}", fnv(0xcbf29ce484222325, &[text.as_bytes()]))
 }

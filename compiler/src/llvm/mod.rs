@@ -73,21 +73,25 @@ fn host_machine() -> Result<TargetMachine, String> {
 }
 
 /// The disk-cache key of a kernel with text form `text` for `target` (Note [LLVM disk cache]).
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
 pub(crate) fn cache_key(target: &str, text: &str) -> String {
     cache::key(target, text)
 }
 
 /// A 64-bit hash of `text` as 16 hex digits (stable across processes and builds).
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
 pub(crate) fn text_hash(text: &str) -> String {
     cache::text_hash(text)
 }
 
 /// A cached payload (`ext`: file extension) made for the kernel with text `text`.
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
 pub(crate) fn cache_read(key: &str, text: &str, ext: &str) -> Option<Vec<u8>> {
     cache::read_ext(key, text, ext)
 }
 
 /// Stores a payload in the disk cache (atomically; errors ignored).
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
 pub(crate) fn cache_write(key: &str, text: &str, payload: &[u8], ext: &str) {
     cache::write_ext(key, text, payload, ext)
 }
