@@ -7,7 +7,7 @@ median over rounds of each run's median, and prints the speedup with the issue-7
 (sincos ≥ 2×, linspace ≥ 1.5×). Then it measures LLVM compile times of the kernels of
 those programs: cold (an empty disk cache, `HPXL_CACHE_DIR` in a fresh temporary
 directory) and from the disk cache (a second process on the same directory), read from
-the `HPXL_DEBUG=2` lines "kernel compiled in X ms" (time of `llvm::compile`, i.e. the
+the `HPXL_DEBUG=3` lines "kernel compiled in X ms" (time of `llvm::compile`, i.e. the
 whole compile or the disk-cache load).
 
     python3 benches/llvm_vs_cranelift.py --hpxl target/release/hpxl            # defaults
@@ -52,7 +52,7 @@ def bench(hpxl, backend, cases, reps, threads):
 
 
 def compile_times(hpxl, program, cache_dir):
-    env = dict(os.environ, HPXL_CACHE_DIR=cache_dir, HPXL_DEBUG="2", HPXL_SMALL_THRESHOLD="0")
+    env = dict(os.environ, HPXL_CACHE_DIR=cache_dir, HPXL_DEBUG="3", HPXL_SMALL_THRESHOLD="0")
     res = subprocess.run([hpxl, "--backend", "llvm", "-c", program], capture_output=True, text=True, env=env)
     return [float(m) for m in re.findall(r"kernel compiled in ([0-9.]+) ms", res.stderr)]
 

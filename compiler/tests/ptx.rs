@@ -56,7 +56,11 @@ fn kernels() -> Vec<(&'static str, Kernel)> {
     let mut v = Vec::new();
     // a * b + c, float64, contiguous.
     let mut b = Kb::new(1);
-    let (x, y, z) = (b.load(DType::Float64, Stride::Unit), b.load(DType::Float64, Stride::Unit), b.load(DType::Float64, Stride::Unit));
+    let (x, y, z) = (
+        b.load(DType::Float64, Stride::Unit),
+        b.load(DType::Float64, Stride::Unit),
+        b.load(DType::Float64, Stride::Unit),
+    );
     let m = b.bin(BinaryOp::Mul, x, y);
     let s = b.bin(BinaryOp::Add, m, z);
     v.push(("elementwise_fma_f64", b.out(s, Stride::Unit)));

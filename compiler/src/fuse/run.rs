@@ -423,7 +423,11 @@ fn copy_outside_box(n: &NodeRef, src: &Data, offset: usize, bx: &BoxRegion) -> R
     exec::for_blocks(rows, rows_per_block, |a, b| unsafe {
         let copy = |from: usize, to: usize| {
             if to > from {
-                std::ptr::copy_nonoverlapping((s + from * item) as *const u8, (d + from * item) as *mut u8, (to - from) * item)
+                std::ptr::copy_nonoverlapping(
+                    (s + from * item) as *const u8,
+                    (d + from * item) as *mut u8,
+                    (to - from) * item,
+                )
             }
         };
         for r in a..b {

@@ -15,8 +15,10 @@
 //! flag instead of branching, which keeps the loop vectorisable. The kernel then runs
 //! every row in tiles of `plan.tile` elements: the fast pass writes the outputs into
 //! per-tile buffers and ORs the flags; if any flag is set, the tile is recomputed in
-//! exact mode, where each rare argument is passed to the scalar libm function; then the
-//! buffers are copied to the outputs. Writing outputs only after both passes keeps an
+//! exact mode, where the transcendental is a call of `math::exact_scalar` (vmath's scalar
+//! code, libm for rare arguments: the same bits as the inline code elsewhere, and no
+//! second copy of the polynomial to optimise); then the buffers are copied to the
+//! outputs. Writing outputs only after both passes keeps an
 //! output that exactly aliases an input (an in-place update) correct: the exact pass
 //! still reads the original inputs.
 
@@ -29,8 +31,8 @@ use hpxl_runtime::DType;
 use inkwell::basic_block::BasicBlock;
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
-use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::types::BasicType;
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 
 /// An external function a kernel calls, by symbol: resolved when the object is loaded.
@@ -46,13 +48,20 @@ fn callee_name(k: &Kernel, plan: &Plan, v: usize) -> (String, usize) {
     match (k.body[v].kind, plan.callee[v].expect("call has a callee")) {
         (InstKind::Unary { op, x }, Callee::Unary(f)) => {
             let dt = dt_in(x);
-            let lib = if crate::vmath::unary_slice(op, dt).map(|g| g as usize) == Some(f as usize) { "vmath" } else { "exact" };
+            let lib = if crate::vmath::unary_slice(op, dt).map(|g| g as usize) == Some(f as usize) {
+                "vmath"
+            } else {
+                "exact"
+            };
             (format!("hpxl.{lib}.{}.{}", op.name(), dt.name()), f as usize)
         }
         (InstKind::Binary { op, a, .. }, Callee::Binary(f)) => {
             let dt = dt_in(a);
-            let lib =
-                if crate::vmath::binary_slice(op, dt).map(|g| g as usize) == Some(f as usize) { "vmath" } else { "exact" };
+            let lib = if crate::vmath::binary_slice(op, dt).map(|g| g as usize) == Some(f as usize) {
+                "vmath"
+            } else {
+                "exact"
+            };
             (format!("hpxl.{lib}.{}.{}", op.name(), dt.name()), f as usize)
         }
         _ => unreachable!("callees match their instruction"),
@@ -74,8 +83,9 @@ fn rare_inst(k: &Kernel, plan: &Plan, v: usize) -> Option<UnaryOp> {
     }
 }
 
-/// Every external symbol the kernel's code refers to, with its address in this process.
-pub(crate) fn externs(k: &Kernel, plan: &Plan) -> Vec<Extern> {
+/// Every external symbol the kernel's code refers to, with its address in this process
+/// (`fma`: the target has fused multiply-add, which selects the exact-pass functions).
+pub(crate) fn externs(k: &Kernel, plan: &Plan, fma: bool) -> Vec<Extern> {
     let mut out: Vec<Extern> = Vec::new();
     let mut add = |name: String, addr: usize| {
         if !out.iter().any(|e| e.name == name) {
@@ -88,7 +98,7 @@ pub(crate) fn externs(k: &Kernel, plan: &Plan) -> Vec<Extern> {
     }
     for v in 0..k.body.len() {
         if let Some(op) = rare_inst(k, plan, v) {
-            let (name, addr) = math::fallback(op);
+            let (name, addr) = math::exact_scalar(op, fma);
             add(name.to_string(), addr);
         }
     }
@@ -137,9 +147,8 @@ pub(crate) fn lower_to_llvm<'ctx>(
     fma: bool,
 ) -> R<FunctionValue<'ctx>> {
     let i64t = cx.i64_type();
-    let fn_ty = cx
-        .void_type()
-        .fn_type(&[i64t.ptr_type(AddressSpace::default()).into(), i64t.into(), i64t.into()], false);
+    let fn_ty =
+        cx.void_type().fn_type(&[i64t.ptr_type(AddressSpace::default()).into(), i64t.into(), i64t.into()], false);
     let f = m.add_function(name, fn_ty, Some(Linkage::External));
     let b = cx.create_builder();
     let em = Em { cx, m, b: &b, fma };
@@ -166,19 +175,7 @@ pub(crate) fn lower_to_llvm<'ctx>(
         used[k.inputs.len() + o] = true;
     }
     let args = f.get_nth_param(0).expect("three parameters").into_pointer_value();
-    let mut l = Lower {
-        k,
-        plan,
-        em,
-        f,
-        args,
-        acc,
-        used,
-        gens_used,
-        scratch: None,
-        out_tiles: Vec::new(),
-        rare: None,
-    };
+    let mut l = Lower { k, plan, em, f, args, acc, used, gens_used, scratch: None, out_tiles: Vec::new(), rare: None };
     l.function()?;
     Ok(f)
 }
@@ -385,7 +382,10 @@ impl<'ctx> Lower<'_, 'ctx> {
         }
         self.stages(n, &tile, false)?;
         if let Some(rare) = self.rare {
-            let flagged = b.build_load(rare, "")?.into_int_value();
+            let mut flagged = b.build_load(rare, "")?.into_int_value();
+            if std::env::var_os("HPXL_LLVM_NOEXACT").is_some() {
+                flagged = self.em.bool_const(false);
+            }
             let exact = self.block("exact");
             let copy = self.block("copy_out");
             b.build_conditional_branch(flagged, exact, copy)?;
@@ -395,7 +395,8 @@ impl<'ctx> Lower<'_, 'ctx> {
             b.position_at_end(copy);
             for o in 0..self.k.outputs.len() {
                 let a = self.k.inputs.len() + o;
-                let (dst, step, src) = (tile.base[a].expect("output"), tile.step[a].expect("output"), self.out_tiles[o]);
+                let (dst, step, src) =
+                    (tile.base[a].expect("output"), tile.step[a].expect("output"), self.out_tiles[o]);
                 let unit = self.acc[a].inner == Stride::Unit;
                 self.counted_loop(n, &mut |l, j| {
                     let v = l.em.b.build_load(l.gep(src, j)?, "")?;
@@ -536,26 +537,34 @@ impl<'ctx> Lower<'_, 'ctx> {
                     match inst.kind {
                         InstKind::Unary { op, .. } if math::inline_unary(op, ops[0].1) => {
                             let x = ops[0].0.into_float_value();
-                            let (fast, rare) = l.em.math_unary(op, x)?;
+                            let (fast, rare) = if exact && math::has_rare(op) {
+                                (x, Some(l.em.bool_const(true)))
+                            } else {
+                                l.em.math_unary(op, x)?
+                            };
                             match (rare, exact) {
                                 (Some(r), false) => {
                                     let acc = rare_acc.expect("rare kernels have an accumulator");
                                     rare_acc = Some(b.build_or(acc, r, "")?);
                                     fast.into()
                                 }
-                                (Some(r), true) => {
-                                    let (name, _) = math::fallback(op);
+                                (Some(_), true) => {
+                                    // Only the call: the exact pass needs no copy of the
+                                    // polynomial (Note [Rare tiles]).
+                                    let (name, _) = math::exact_scalar(op, l.em.fma);
                                     let f64t = l.em.cx.f64_type();
                                     let callee = l.em.m.get_function(name).unwrap_or_else(|| {
-                                        l.em.m.add_function(name, f64t.fn_type(&[f64t.into()], false), Some(Linkage::External))
+                                        l.em.m.add_function(
+                                            name,
+                                            f64t.fn_type(&[f64t.into()], false),
+                                            Some(Linkage::External),
+                                        )
                                     });
-                                    let arg = l.em.fsel(r, x, l.em.fconst(DType::Float64, 0.0))?;
-                                    let call = b.build_call(callee, &[BasicMetadataValueEnum::from(arg)], "")?;
-                                    let slow = match call.try_as_basic_value() {
-                                        inkwell::values::ValueKind::Basic(v) => v.into_float_value(),
-                                        _ => unreachable!("the fallback returns f64"),
-                                    };
-                                    l.em.fsel(r, slow, fast)?.into()
+                                    let call = b.build_call(callee, &[BasicMetadataValueEnum::from(x)], "")?;
+                                    match call.try_as_basic_value() {
+                                        inkwell::values::ValueKind::Basic(v) => v,
+                                        _ => unreachable!("the exact function returns f64"),
+                                    }
                                 }
                                 (None, _) => fast.into(),
                             }

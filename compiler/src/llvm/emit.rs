@@ -114,7 +114,12 @@ impl<'a, 'ctx> Em<'a, 'ctx> {
         Ok(self.intrinsic(name, &[a.get_type().into()], &[a.into(), b.into()])?.into_float_value())
     }
 
-    pub fn select(&self, c: IntValue<'ctx>, a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>) -> R<BasicValueEnum<'ctx>> {
+    pub fn select(
+        &self,
+        c: IntValue<'ctx>,
+        a: BasicValueEnum<'ctx>,
+        b: BasicValueEnum<'ctx>,
+    ) -> R<BasicValueEnum<'ctx>> {
         self.b.build_select(c, a, b, "")
     }
 

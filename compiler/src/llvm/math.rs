@@ -10,8 +10,8 @@
 //! (`docs/accuracy.md`); without FMA, to its baseline variant. Arguments a kernel does not
 //! cover (sin/cos of |x| > 1.6e6 or NaN) are *rare*: the fast code computes garbage for
 //! them and raises a flag, and the CPU loops rerun the whole tile in exact mode, where
-//! each rare argument goes to the scalar libm function `vmath` falls back to
-//! (`cpu.rs`, Note [Rare tiles]). Covered: sin, cos and exp of float64 (the others are
+//! the function is a call of `vmath`'s scalar code, which sends rare arguments to the
+//! libm function `vmath` falls back to (`exact_scalar`; `cpu.rs`, Note [Rare tiles]). Covered: sin, cos and exp of float64 (the others are
 //! still called out of line through `vmath`, as the Cranelift backend does).
 
 use super::emit::{Em, R};
@@ -33,17 +33,47 @@ pub(crate) fn has_rare(op: UnaryOp) -> bool {
     matches!(op, UnaryOp::Sin | UnaryOp::Cos)
 }
 
-/// The scalar fallback `vmath` uses for rare arguments: `(symbol, address)`.
-pub(crate) fn fallback(op: UnaryOp) -> (&'static str, usize) {
-    extern "C" fn sin(x: f64) -> f64 {
-        x.sin()
+/// The scalar function the exact pass of a tile calls for `op` (Note [Rare tiles]):
+/// `vmath`'s own scalar kernel (`FMA`: with fused multiply-adds, as the inline code on a
+/// host with FMA; `f64::mul_add` is correctly rounded with or without the instruction),
+/// or libm where the argument is rare. For an argument that is not rare it returns the
+/// inline code's bits, so recomputing a whole tile changes only its rare elements.
+/// Returns `(symbol, address)`.
+pub(crate) fn exact_scalar(op: UnaryOp, fma: bool) -> (&'static str, usize) {
+    use crate::vmath::trig;
+    extern "C" fn sin_fma(x: f64) -> f64 {
+        if trig::trig_rare(x) {
+            x.sin()
+        } else {
+            trig::sin::<true>(x)
+        }
     }
-    extern "C" fn cos(x: f64) -> f64 {
-        x.cos()
+    extern "C" fn sin_nofma(x: f64) -> f64 {
+        if trig::trig_rare(x) {
+            x.sin()
+        } else {
+            trig::sin::<false>(x)
+        }
     }
-    match op {
-        UnaryOp::Sin => ("hpxl.fallback.sin.f64", sin as *const () as usize),
-        _ => ("hpxl.fallback.cos.f64", cos as *const () as usize),
+    extern "C" fn cos_fma(x: f64) -> f64 {
+        if trig::trig_rare(x) {
+            x.cos()
+        } else {
+            trig::cos::<true>(x)
+        }
+    }
+    extern "C" fn cos_nofma(x: f64) -> f64 {
+        if trig::trig_rare(x) {
+            x.cos()
+        } else {
+            trig::cos::<false>(x)
+        }
+    }
+    match (op, fma) {
+        (UnaryOp::Sin, true) => ("hpxl.exact.sin.f64.fma", sin_fma as *const () as usize),
+        (UnaryOp::Sin, false) => ("hpxl.exact.sin.f64", sin_nofma as *const () as usize),
+        (_, true) => ("hpxl.exact.cos.f64.fma", cos_fma as *const () as usize),
+        (_, false) => ("hpxl.exact.cos.f64", cos_nofma as *const () as usize),
     }
 }
 

@@ -42,6 +42,18 @@ pub(crate) fn init_targets() -> Result<(), String> {
             .map_err(|e| format!("llvm backend: native target: {e}"))?;
         #[cfg(feature = "_ptx")]
         Target::initialize_nvptx(&InitializationConfig::default());
+        // Developer knob: LLVM command-line options, e.g. `-force-vector-interleave=1`.
+        if let Ok(opts) = std::env::var("HPXL_LLVM_ARGS") {
+            let args: Vec<std::ffi::CString> = std::iter::once("hpxl")
+                .chain(opts.split_whitespace())
+                .map(|a| std::ffi::CString::new(a).expect("no NUL in arguments"))
+                .collect();
+            let ptrs: Vec<*const std::ffi::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+            // SAFETY: NUL-terminated strings that outlive the call; LLVM copies what it keeps.
+            unsafe {
+                llvm_sys::support::LLVMParseCommandLineOptions(ptrs.len() as i32, ptrs.as_ptr(), std::ptr::null())
+            };
+        }
         Ok(())
     })
     .clone()
@@ -51,10 +63,7 @@ pub(crate) fn init_targets() -> Result<(), String> {
 pub(crate) fn host_cpu() -> &'static (String, String) {
     static HOST: OnceLock<(String, String)> = OnceLock::new();
     HOST.get_or_init(|| {
-        (
-            TargetMachine::get_host_cpu_name().to_string(),
-            TargetMachine::get_host_cpu_features().to_string(),
-        )
+        (TargetMachine::get_host_cpu_name().to_string(), TargetMachine::get_host_cpu_features().to_string())
     })
 }
 
@@ -62,13 +71,27 @@ fn has_feature(features: &str, f: &str) -> bool {
     features.split(',').any(|x| x == format!("+{f}"))
 }
 
-fn host_machine() -> Result<TargetMachine, String> {
+fn host_machine() -> Result<std::rc::Rc<TargetMachine>, String> {
+    thread_local! {
+        static TM: std::cell::OnceCell<Result<std::rc::Rc<TargetMachine>, String>> = const { std::cell::OnceCell::new() };
+    }
+    TM.with(|tm| tm.get_or_init(|| new_host_machine().map(std::rc::Rc::new)).clone())
+}
+
+fn new_host_machine() -> Result<TargetMachine, String> {
     init_targets()?;
     let triple = TargetMachine::get_default_triple();
     let target = Target::from_triple(&triple).map_err(|e| format!("llvm backend: {e}"))?;
     let (cpu, features) = host_cpu();
     target
-        .create_target_machine(&triple, cpu, features, OptimizationLevel::Aggressive, RelocMode::PIC, CodeModel::Default)
+        .create_target_machine(
+            &triple,
+            cpu,
+            features,
+            OptimizationLevel::Aggressive,
+            RelocMode::PIC,
+            CodeModel::Default,
+        )
         .ok_or_else(|| "llvm backend: no target machine for the host".to_string())
 }
 
@@ -107,7 +130,7 @@ pub fn compile(k: &Kernel) -> Result<Compiled, String> {
     crate::kir::verify(k).map_err(|e| format!("llvm backend: invalid kernel: {e}"))?;
     let opts = options();
     let plan = plan::plan(k, &opts).map_err(|e| e.replace("cranelift backend", "llvm backend"))?;
-    let externs = cpu::externs(k, &plan);
+    let externs = cpu::externs(k, &plan, has_feature(&host_cpu().1, "fma"));
     let text = crate::kir::kernel_text(k);
     let key = cache::key("cpu", &text);
     let entry_name = format!("hpxl_k_{key}");
@@ -155,33 +178,45 @@ fn build_object(k: &Kernel, plan: &plan::Plan, entry_name: &str) -> Result<(Vec<
     let po = PassBuilderOptions::create();
     po.set_loop_vectorization(true);
     po.set_loop_slp_vectorization(true);
-    po.set_loop_unrolling(true);
-    m.run_passes("default<O3>", &tm, po).map_err(|e| format!("llvm backend: passes: {e}"))?;
-    let ir = m.print_to_string().to_string();
+    po.set_loop_unrolling(std::env::var("HPXL_LLVM_UNROLL").map_or(true, |v| v != "0"));
+    let pipeline = std::env::var("HPXL_LLVM_PIPELINE").unwrap_or_else(|_| "default<O3>".into());
+    m.run_passes(&pipeline, &tm, po).map_err(|e| format!("llvm backend: passes: {e}"))?;
+    // The IR text is for `--dump kernels` / `HPXL_DEBUG>=4`; printing it costs time.
+    let ir = if crate::fuse::dumping() || !keep_ir_only_when_dumping() {
+        m.print_to_string().to_string()
+    } else {
+        "; llvm: IR not kept (set HPXL_DEBUG=4 or --dump kernels)\n".to_string()
+    };
     let buf = tm.write_to_memory_buffer(&m, FileType::Object).map_err(|e| format!("llvm backend: codegen: {e}"))?;
     Ok((buf.as_slice().to_vec(), ir))
+}
+
+thread_local! {
+    static ALWAYS_IR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn keep_ir_only_when_dumping() -> bool {
+    !ALWAYS_IR.with(|c| c.get())
 }
 
 /// The optimised LLVM IR of `k` for the host (for tests and `--dump`).
 #[doc(hidden)]
 pub fn ir_text(k: &Kernel) -> Result<String, String> {
     let plan = plan::plan(k, &options())?;
-    Ok(build_object(k, &plan, "hpxl_kernel")?.1)
+    ALWAYS_IR.with(|c| c.set(true));
+    let r = build_object(k, &plan, "hpxl_kernel").map(|x| x.1);
+    ALWAYS_IR.with(|c| c.set(false));
+    r
 }
 
 /// The host's assembly for `k` (for checking vectorisation in tests and benchmarks).
 #[doc(hidden)]
 pub fn asm_text(k: &Kernel) -> Result<String, String> {
-    let plan = plan::plan(k, &options())?;
+    let ir = ir_text(k)?;
     let tm = host_machine()?;
     let cx = Context::create();
-    let m = cx.create_module("hpxl");
-    let _ = &plan;
-    let _ = (&tm, &m);
-    // Rebuild through the same path, then emit assembly instead of an object.
-    let (_, ir) = build_object(k, &plan, "hpxl_kernel")?;
     let mb = inkwell::memory_buffer::MemoryBuffer::create_from_memory_range_copy(ir.as_bytes(), "ir");
-    let m2 = cx.create_module_from_ir(mb).map_err(|e| format!("llvm backend: {e}"))?;
-    let asm = tm.write_to_memory_buffer(&m2, FileType::Assembly).map_err(|e| format!("llvm backend: {e}"))?;
+    let m = cx.create_module_from_ir(mb).map_err(|e| format!("llvm backend: {e}"))?;
+    let asm = tm.write_to_memory_buffer(&m, FileType::Assembly).map_err(|e| format!("llvm backend: {e}"))?;
     Ok(String::from_utf8_lossy(asm.as_slice()).into_owned())
 }

@@ -103,7 +103,8 @@ pub(crate) fn load(object: &[u8], externs: &[Extern], entry: &str) -> Result<usi
         }
         let name = CString::new("hpxl object").expect("no NUL");
         let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(object.as_ptr() as *const _, object.len(), name.as_ptr());
-        take_error(LLVMOrcLLJITAddObjectFile(j.jit, j.dylib, buf)).map_err(|e| format!("llvm backend: add object: {e}"))?;
+        take_error(LLVMOrcLLJITAddObjectFile(j.jit, j.dylib, buf))
+            .map_err(|e| format!("llvm backend: add object: {e}"))?;
         let mut addr: LLVMOrcExecutorAddress = 0;
         let entry_c = CString::new(entry).map_err(|_| "llvm backend: entry name".to_string())?;
         take_error(LLVMOrcLLJITLookup(j.jit, &mut addr, entry_c.as_ptr()))

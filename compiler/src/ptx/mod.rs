@@ -47,8 +47,8 @@ use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
 use inkwell::targets::{CodeModel, FileType, RelocMode, Target, TargetMachine, TargetTriple};
-use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::types::BasicType;
+use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate, OptimizationLevel};
 
 /// The GPU architecture the PTX targets.
@@ -108,7 +108,14 @@ fn nvptx_machine() -> Result<TargetMachine, String> {
     let triple = TargetTriple::create("nvptx64-nvidia-cuda");
     let target = Target::from_triple(&triple).map_err(|e| format!("ptx backend: {e}"))?;
     target
-        .create_target_machine(&triple, SM, "+ptx70", OptimizationLevel::Aggressive, RelocMode::Default, CodeModel::Default)
+        .create_target_machine(
+            &triple,
+            SM,
+            "+ptx70",
+            OptimizationLevel::Aggressive,
+            RelocMode::Default,
+            CodeModel::Default,
+        )
         .ok_or_else(|| "ptx backend: no NVPTX target machine".to_string())
 }
 
@@ -146,7 +153,11 @@ impl<'a, 'ctx> Gpu<'a, 'ctx> {
 
     fn sreg(&self, name: &str) -> R<IntValue<'ctx>> {
         let i32t = self.em.cx.i32_type();
-        let f = self.em.m.get_function(name).unwrap_or_else(|| self.em.m.add_function(name, i32t.fn_type(&[], false), None));
+        let f = self
+            .em
+            .m
+            .get_function(name)
+            .unwrap_or_else(|| self.em.m.add_function(name, i32t.fn_type(&[], false), None));
         let v = match self.em.b.build_call(f, &[], "")?.try_as_basic_value() {
             inkwell::values::ValueKind::Basic(v) => v.into_int_value(),
             _ => unreachable!("special registers are values"),
@@ -161,7 +172,11 @@ impl<'a, 'ctx> Gpu<'a, 'ctx> {
 
     /// The multi-index of flat position `p` and the kernel's output values there.
     #[allow(clippy::type_complexity)]
-    fn element(&self, args: PointerValue<'ctx>, p: IntValue<'ctx>) -> R<(Vec<IntValue<'ctx>>, Vec<BasicValueEnum<'ctx>>)> {
+    fn element(
+        &self,
+        args: PointerValue<'ctx>,
+        p: IntValue<'ctx>,
+    ) -> R<(Vec<IntValue<'ctx>>, Vec<BasicValueEnum<'ctx>>)> {
         let (k, b) = (self.k, self.em.b);
         let nd = k.ndim as usize;
         let mut idx = vec![self.i64c(0); nd];
@@ -310,14 +325,19 @@ pub fn compile(k: &Kernel) -> Result<PtxKernel, String> {
     let b = cx.create_builder();
     let i64t = cx.i64_type();
     let args_ty = i64t.ptr_type(AddressSpace::from(1u16));
-    let f = m.add_function(&entry, cx.void_type().fn_type(&[args_ty.into(), i64t.into(), i64t.into()], false), Some(Linkage::External));
+    let f = m.add_function(
+        &entry,
+        cx.void_type().fn_type(&[args_ty.into(), i64t.into(), i64t.into()], false),
+        Some(Linkage::External),
+    );
     mark_kernel(&cx, &m, f);
     let noalias = Attribute::get_named_enum_kind_id("noalias");
     f.add_attribute(AttributeLoc::Param(0), cx.create_enum_attribute(noalias, 0));
     let g = Gpu { em: Em { cx: &cx, m: &m, b: &b, fma: true }, k };
     b.position_at_end(cx.append_basic_block(f, "entry"));
     let args = f.get_nth_param(0).expect("args").into_pointer_value();
-    let (start, end) = (f.get_nth_param(1).expect("start").into_int_value(), f.get_nth_param(2).expect("end").into_int_value());
+    let (start, end) =
+        (f.get_nth_param(1).expect("start").into_int_value(), f.get_nth_param(2).expect("end").into_int_value());
     let r: R<()> = (|| {
         grid_stride(&g, f, start, end, &mut |p| {
             let (idx, vals) = g.element(args, p)?;
@@ -366,7 +386,13 @@ impl<'ctx> Gpu<'_, 'ctx> {
         }
     }
 
-    fn combine(&self, op: GpuReduce, dt: DType, a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>) -> R<BasicValueEnum<'ctx>> {
+    fn combine(
+        &self,
+        op: GpuReduce,
+        dt: DType,
+        a: BasicValueEnum<'ctx>,
+        b: BasicValueEnum<'ctx>,
+    ) -> R<BasicValueEnum<'ctx>> {
         let bop = match op {
             GpuReduce::Sum => BinaryOp::Add,
             GpuReduce::Prod => BinaryOp::Mul,
@@ -389,9 +415,10 @@ impl<'ctx> Gpu<'_, 'ctx> {
         v: BasicValueEnum<'ctx>,
     ) -> R<BasicValueEnum<'ctx>> {
         let (cx, b) = (self.em.cx, self.em.b);
-        let barrier = self.em.m.get_function("llvm.nvvm.barrier0").unwrap_or_else(|| {
-            self.em.m.add_function("llvm.nvvm.barrier0", cx.void_type().fn_type(&[], false), None)
-        });
+        let barrier =
+            self.em.m.get_function("llvm.nvvm.barrier0").unwrap_or_else(|| {
+                self.em.m.add_function("llvm.nvvm.barrier0", cx.void_type().fn_type(&[], false), None)
+            });
         let slot = |i: IntValue<'ctx>| unsafe { b.build_in_bounds_gep(shared, &[self.i64c(0), i], "") };
         self.em.store(dt, v, slot(tid)?)?;
         let mut s = REDUCE_BLOCK / 2;

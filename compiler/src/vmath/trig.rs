@@ -68,7 +68,7 @@ const TAN_3PI_8: f64 = 2.414213562373095;
 
 /// Whether sin/cos/tan of `x` is left to libm (huge, inf or nan).
 #[inline(always)]
-pub(super) fn trig_rare(x: f64) -> bool {
+pub(crate) fn trig_rare(x: f64) -> bool {
     x.abs() > TRIG_BOUND || x.is_nan()
 }
 
@@ -100,7 +100,7 @@ fn negate_if_bit1(v: f64, q: u64) -> f64 {
 
 /// `sin(x)`, float64, |x| <= `TRIG_BOUND`.
 #[inline(always)]
-pub(super) fn sin<const F: bool>(x: f64) -> f64 {
+pub(crate) fn sin<const F: bool>(x: f64) -> f64 {
     let (r, q) = reduce_pio2::<F>(x);
     let (s, c) = sincos_poly::<F>(r);
     let v = negate_if_bit1(sel(q & 1 != 0, c, s), q);
@@ -109,7 +109,7 @@ pub(super) fn sin<const F: bool>(x: f64) -> f64 {
 
 /// `cos(x)`, float64, |x| <= `TRIG_BOUND`.
 #[inline(always)]
-pub(super) fn cos<const F: bool>(x: f64) -> f64 {
+pub(crate) fn cos<const F: bool>(x: f64) -> f64 {
     let (r, q) = reduce_pio2::<F>(x);
     let (s, c) = sincos_poly::<F>(r);
     negate_if_bit1(sel(q & 1 != 0, s, c), q.wrapping_add(1))
