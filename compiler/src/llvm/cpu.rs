@@ -382,10 +382,7 @@ impl<'ctx> Lower<'_, 'ctx> {
         }
         self.stages(n, &tile, false)?;
         if let Some(rare) = self.rare {
-            let mut flagged = b.build_load(rare, "")?.into_int_value();
-            if std::env::var_os("HPXL_LLVM_NOEXACT").is_some() {
-                flagged = self.em.bool_const(false);
-            }
+            let flagged = b.build_load(rare, "")?.into_int_value();
             let exact = self.block("exact");
             let copy = self.block("copy_out");
             b.build_conditional_branch(flagged, exact, copy)?;
