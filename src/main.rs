@@ -34,9 +34,11 @@ struct Cli {
     /// Run this code instead of a script.
     #[arg(short = 'c', long = "command")]
     command: Option<String>,
-    /// Execution backend: `cranelift` (fused JIT kernels) or `interp` (reference).
-    #[arg(long, default_value = "cranelift")]
-    backend: String,
+    /// Execution backend: `cranelift` (fused JIT kernels, the default), `llvm` (vectorised
+    /// JIT kernels; feature `llvm`) or `interp` (reference). Default: `HPXL_BACKEND`, else
+    /// cranelift.
+    #[arg(long)]
+    backend: Option<String>,
     /// Number of worker threads (default: `HPXL_THREADS`, the calibrated value, else every core).
     #[arg(long)]
     threads: Option<usize>,
@@ -86,9 +88,13 @@ fn subcommand(cli: &Cli) -> Option<&str> {
 }
 
 fn run(cli: Cli) -> Result<i32> {
-    let Some(backend) = Backend::parse(&cli.backend) else {
-        bail!("unknown backend `{}` (available: cranelift, interp)", cli.backend);
+    let backend_name = cli.backend.clone().or_else(|| std::env::var("HPXL_BACKEND").ok()).unwrap_or("cranelift".into());
+    let Some(backend) = Backend::parse(&backend_name) else {
+        bail!("unknown backend `{backend_name}` (available: cranelift, llvm, interp)");
     };
+    if !backend.is_available() {
+        bail!("backend `{backend_name}` is not available: this hpxl was built without the `llvm` feature (cargo build --features llvm)");
+    }
     match cli.device.as_str() {
         "cpu" => {}
         "gpu" | "cuda" | "rocm" | "metal" => bail!(

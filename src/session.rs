@@ -97,6 +97,12 @@ impl SessionBuilder {
                 "device `gpu` is not available: this build of hpxl has no GPU backend (feature `gpu`); use Device::Cpu",
             ));
         }
+        if !self.backend.is_available() {
+            return Err(Error::host(
+                Code::Unsupported,
+                "backend `llvm` is not available: this build of hpxl has no LLVM backend (feature `llvm`)",
+            ));
+        }
         if let Some(n) = self.threads {
             if n == 0 {
                 return Err(Error::host(Code::Value, "threads must be at least 1"));

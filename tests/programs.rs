@@ -5,6 +5,9 @@
 //! Every program runs on both backends: `interp`, and `cranelift` with the small-array
 //! threshold at 0 so that even tiny programs go through fused, compiled kernels. A golden
 //! header line `# kernels: N` asserts how many kernels the cranelift run launches.
+//! Built with `--features llvm`, every program also runs on the `llvm` backend (same
+//! threshold; its kernel objects go to a fresh temporary disk cache, Note [LLVM disk
+//! cache]); `HPXL_PROGRAMS_BACKENDS=llvm` runs only that one (besides the interp).
 //!
 //! Run one area or file: `cargo test --test programs -- golden/aliasing`.
 //! `HPXL_BLESS=1` rewrites golden headers from hpxl's output (review the diff!).
@@ -39,6 +42,11 @@ fn main() {
     }
     if let Some(f) = &filter {
         cases.retain(|(name, _)| name.contains(f.as_str()));
+    }
+    if cfg!(feature = "llvm") && std::env::var_os("HPXL_CACHE_DIR").is_none() {
+        // A run must not read objects another build left in the user's cache.
+        let dir = std::env::temp_dir().join(format!("hpxl-programs-cache-{}", std::process::id()));
+        std::env::set_var("HPXL_CACHE_DIR", &dir);
     }
     let mut failures = Vec::new();
     for (name, path) in &cases {
@@ -77,13 +85,23 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
     }
     let mut problems = Vec::new();
     check_outcome("interp", &expected, &outcome, &mut problems);
-    let before = hpxl::telemetry::snapshot();
-    let outcome = hpxl::run_capture_with(&display, &source, hpxl::Backend::Cranelift, 0);
-    let launched = hpxl::telemetry::snapshot().since(&before).kernel_launches;
-    check_outcome("cranelift", &expected, &outcome, &mut problems);
-    if let Some(k) = expected.kernels {
-        if launched != k {
-            problems.push(format!("[cranelift] expected {k} kernel launches, got {launched}"));
+    let only = std::env::var("HPXL_PROGRAMS_BACKENDS").ok();
+    let mut backends = vec![hpxl::Backend::Cranelift];
+    if cfg!(feature = "llvm") {
+        backends.push(hpxl::Backend::Llvm);
+    }
+    if let Some(only) = &only {
+        backends.retain(|b| only.split(',').any(|o| o == b.name()));
+    }
+    for backend in backends {
+        let before = hpxl::telemetry::snapshot();
+        let outcome = hpxl::run_capture_with(&display, &source, backend, 0);
+        let launched = hpxl::telemetry::snapshot().since(&before).kernel_launches;
+        check_outcome(backend.name(), &expected, &outcome, &mut problems);
+        if let Some(k) = expected.kernels {
+            if launched != k {
+                problems.push(format!("[{}] expected {k} kernel launches, got {launched}", backend.name()));
+            }
         }
     }
     if problems.is_empty() {

@@ -17,7 +17,11 @@ pub mod interp;
 pub mod jit;
 pub mod kir;
 pub mod library;
+#[cfg(feature = "_llvm")]
+pub mod llvm;
 pub mod ops;
+#[cfg(feature = "_ptx")]
+pub mod ptx;
 pub mod pyscalar;
 pub mod types;
 pub mod value;

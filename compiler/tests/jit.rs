@@ -343,8 +343,12 @@ impl Case {
 
     /// Compiles with `opts`, runs over `cuts` and compares `[cuts[0], last)` with the oracle.
     fn check_with(&self, opts: &Options, cuts: &[usize], what: &str) {
+        self.check_compiled(jit::compile_with(&self.k, opts), &format!("{opts:?}"), cuts, what)
+    }
+
+    /// Runs `compiled` (from any CPU backend; `how` names it) and compares with the interp.
+    fn check_compiled(&self, compiled: Result<Compiled, String>, how: &str, cuts: &[usize], what: &str) {
         let expect = self.oracle();
-        let compiled = jit::compile_with(&self.k, opts);
         let expect = match (expect, compiled) {
             (Ok(e), Ok(c)) => (e, c),
             (Err(_), Err(_)) => return,
@@ -376,7 +380,7 @@ impl Case {
                 assert_eq!(got.dtype(), want.dtype());
                 if !same(got, want, tolerant) {
                     panic!(
-                        "{what} ({opts:?}, cuts {cuts:?}): out{o}[{p}] = {got:?}, interp {want:?}\ninputs at p: {:?}\n{}\n{}",
+                        "{what} ({how}, cuts {cuts:?}): out{o}[{p}] = {got:?}, interp {want:?}\ninputs at p: {:?}\n{}\n{}",
                         self.inputs.iter().map(|x| x.get_flat(p)).collect::<Vec<_>>(),
                         self.text(),
                         compiled.clif
@@ -399,6 +403,19 @@ impl Case {
         // A strict sub-range that starts and ends mid-row.
         if n > 4 {
             self.check_with(&exact(), &[1, n - 2], what);
+        }
+        // The LLVM backend on the same cases (its transcendentals are vmath's, so the
+        // comparison is ULP-tolerant exactly where `uses_vmath` says).
+        #[cfg(feature = "llvm")]
+        {
+            let cuts = [0, n / 3, n / 3 + 1, (2 * n) / 3 + 1, n];
+            let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(n)).collect();
+            cuts.dedup();
+            self.check_compiled(hpxl_compiler::llvm::compile(&self.k), "llvm", &[0, n], what);
+            self.check_compiled(hpxl_compiler::llvm::compile(&self.k), "llvm", &cuts, what);
+            if n > 4 {
+                self.check_compiled(hpxl_compiler::llvm::compile(&self.k), "llvm", &[1, n - 2], what);
+            }
         }
     }
 

@@ -39,9 +39,13 @@ pub fn main(backend: Backend, args: &[String]) -> Result<i32> {
     println!("cores       {logical} logical, {physical} physical");
     println!("caches      {}", caches());
     println!("simd        {}", simd());
-    println!("threads     {} (from --threads, HPXL_THREADS, the calibrated config, else every core)", hpxl_runtime::exec::threads());
+    println!(
+        "threads     {} (from --threads, HPXL_THREADS, the calibrated config, else every core)",
+        hpxl_runtime::exec::threads()
+    );
     println!("block       {} elements per map-kernel block", hpxl_runtime::exec::map_block());
-    println!("backends    cranelift (JIT), interp (reference); selected: {}", backend.name());
+    let llvm = if Backend::Llvm.is_available() { ", llvm (vectorised JIT)" } else { "" };
+    println!("backends    cranelift (JIT){llvm}, interp (reference); selected: {}", backend.name());
     println!("devices     cpu");
     let gpu_files: Vec<String> = ["/dev/nvidia0", "/dev/kfd", "/dev/dri/renderD128"]
         .iter()

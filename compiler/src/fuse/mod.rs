@@ -32,12 +32,15 @@ use std::sync::Arc;
 pub use run::{compiled_kernel, CacheEntry};
 
 /// The backend that realises graphs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// One node at a time with the reference loops (`crate::interp`).
     Interp,
     /// Fused kernels compiled by Cranelift (`crate::jit`).
     Cranelift,
+    /// Fused kernels compiled by LLVM for the host CPU (`crate::llvm`, feature `llvm`);
+    /// kernels LLVM declines go to Cranelift.
+    Llvm,
 }
 
 impl Backend {
@@ -45,6 +48,15 @@ impl Backend {
         match self {
             Backend::Interp => "interp",
             Backend::Cranelift => "cranelift",
+            Backend::Llvm => "llvm",
+        }
+    }
+
+    /// Whether this build can use the backend (`llvm` needs the feature of that name).
+    pub fn is_available(self) -> bool {
+        match self {
+            Backend::Llvm => cfg!(feature = "_llvm"),
+            _ => true,
         }
     }
 
@@ -52,6 +64,7 @@ impl Backend {
         match name {
             "interp" => Some(Backend::Interp),
             "cranelift" => Some(Backend::Cranelift),
+            "llvm" => Some(Backend::Llvm),
             _ => None,
         }
     }

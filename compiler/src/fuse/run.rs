@@ -15,24 +15,27 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// backend runs that part of the graph).
 pub type CacheEntry = Result<Arc<jit::Compiled>, String>;
 
-static CACHE: OnceLock<Mutex<HashMap<kir::Kernel, CacheEntry>>> = OnceLock::new();
+static CACHE: OnceLock<Mutex<HashMap<(super::Backend, kir::Kernel), CacheEntry>>> = OnceLock::new();
 
 /// The compiled code for `k`, compiling it on first use (Note [Kernel cache]).
 ///
 /// Note [Kernel cache]: kernels are keyed by their structure (`kir::Kernel`: rank, access
 /// classes, dtypes, instructions), never by sizes, offsets, strides or scalar values,
 /// which are arguments. A loop that runs the same statement on new data, or on a growing
-/// array, compiles once.
+/// array, compiles once. The key includes the backend (the thread's `fuse::backend()`);
+/// the LLVM backend also keeps objects on disk (Note [LLVM disk cache]).
 pub fn compiled_kernel(k: &kir::Kernel) -> CacheEntry {
+    let backend = super::backend();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(e) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(k) {
+    let cache_key = (backend, k.clone());
+    if let Some(e) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&cache_key) {
         if e.is_ok() {
             telemetry::add::cache_hits(1);
         }
         return e.clone();
     }
     let start = std::time::Instant::now();
-    let entry = jit::compile(k).map(Arc::new);
+    let entry = compile_with_backend(backend, k).map(Arc::new);
     let ns = start.elapsed().as_nanos() as u64;
     match &entry {
         Ok(c) => {
@@ -52,8 +55,22 @@ pub fn compiled_kernel(k: &kir::Kernel) -> CacheEntry {
             }
         }
     }
-    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(k.clone(), entry.clone());
+    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(cache_key, entry.clone());
     entry
+}
+
+/// Compiles `k` with `backend`. The LLVM backend's failures fall back to Cranelift (the
+/// reason is kept in the code text, shown by `--dump kernels`).
+fn compile_with_backend(backend: super::Backend, k: &kir::Kernel) -> Result<jit::Compiled, String> {
+    match backend {
+        #[cfg(feature = "_llvm")]
+        super::Backend::Llvm => crate::llvm::compile(k).or_else(|why| {
+            let mut c = jit::compile(k)?;
+            c.clif = format!("; llvm declined ({why}); cranelift code:\n{}", c.clif);
+            Ok(c)
+        }),
+        _ => jit::compile(k),
+    }
 }
 
 fn alloc_error(n: &NodeRef, len: usize) -> Diagnostic {
@@ -425,7 +442,11 @@ fn copy_outside_rows(n: &NodeRef, src: &Data, offset: usize, size: usize, rows: 
             let from = if r == 0 { 0 } else { rows.start(r - 1) + rows.len };
             let to = if r == rows.count { size } else { rows.start(r) };
             if to > from {
-                std::ptr::copy_nonoverlapping((s + from * item) as *const u8, (d + from * item) as *mut u8, (to - from) * item)
+                std::ptr::copy_nonoverlapping(
+                    (s + from * item) as *const u8,
+                    (d + from * item) as *mut u8,
+                    (to - from) * item,
+                )
             }
         }
     });

@@ -15,8 +15,8 @@
 
 mod emit;
 mod lower;
-mod plan;
-mod slices;
+pub(crate) mod plan;
+pub(crate) mod slices;
 
 pub use plan::Options;
 

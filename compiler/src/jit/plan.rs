@@ -23,7 +23,7 @@ use hpxl_runtime::DType;
 
 /// How one instruction is lowered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Class {
+pub(crate) enum Class {
     /// Load, Param or Index: recomputed in every stage that uses it.
     Leaf,
     /// Inline CLIF.
@@ -34,7 +34,7 @@ pub(super) enum Class {
 
 /// A slice function to call.
 #[derive(Clone, Copy)]
-pub(super) enum Callee {
+pub(crate) enum Callee {
     Unary(UnarySlice),
     Binary(BinarySlice),
 }
@@ -51,15 +51,22 @@ pub struct Options {
     /// Call `crate::vmath` for the transcendentals it covers (within a few ULP); without
     /// it every call is interp-exact.
     pub vmath: bool,
+    /// Float ops the backend emits inline itself (the LLVM backend's transcendentals,
+    /// `llvm::math`); Cranelift inlines none.
+    pub inline_math: fn(UnaryOp, DType) -> bool,
+}
+
+fn no_inline_math(_: UnaryOp, _: DType) -> bool {
+    false
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { vector: true, force_calls: false, tile: 256, vmath: true }
+        Options { vector: true, force_calls: false, tile: 256, vmath: true, inline_math: no_inline_math }
     }
 }
 
-pub(super) struct Plan {
+pub(crate) struct Plan {
     pub class: Vec<Class>,
     pub callee: Vec<Option<Callee>>,
     /// Reachable from an output.
@@ -115,6 +122,9 @@ fn classify_unary(op: UnaryOp, dt: DType, opts: &Options) -> Result<Option<Calle
         },
     };
     if inline && !opts.force_calls {
+        return Ok(None);
+    }
+    if dt.is_float() && !inline && (opts.inline_math)(op, dt) && !opts.force_calls {
         return Ok(None);
     }
     if dt.is_float() && !inline && opts.vmath {
@@ -175,12 +185,12 @@ fn classify_binary(op: BinaryOp, dt: DType, opts: &Options) -> Result<Option<Cal
 }
 
 /// Whether call operand `u` can be passed as a pointer straight into its input array.
-pub(super) fn is_direct(k: &Kernel, u: u32) -> bool {
+pub(crate) fn is_direct(k: &Kernel, u: u32) -> bool {
     matches!(k.body[u as usize].kind, InstKind::Load { input } if k.inputs[input as usize].inner == Stride::Unit)
 }
 
 /// The operands of an instruction.
-pub(super) fn operands(kind: &InstKind) -> Vec<u32> {
+pub(crate) fn operands(kind: &InstKind) -> Vec<u32> {
     match *kind {
         InstKind::Load { .. } | InstKind::Param { .. } | InstKind::Index { .. } => Vec::new(),
         InstKind::Unary { x, .. } | InstKind::Cast { x } => vec![x],
@@ -190,7 +200,7 @@ pub(super) fn operands(kind: &InstKind) -> Vec<u32> {
 }
 
 /// Plans a verified kernel; the error names an op the backend leaves to the interp.
-pub(super) fn plan(k: &Kernel, opts: &Options) -> Result<Plan, String> {
+pub(crate) fn plan(k: &Kernel, opts: &Options) -> Result<Plan, String> {
     let n = k.body.len();
     let mut live = vec![false; n];
     for o in &k.outputs {

@@ -236,7 +236,7 @@ fn int_binary<T: Num>(op: BinaryOp) -> Option<BinarySlice> {
 /// The interp-exact slice function of `op` in loop dtype `dtype`, for the ops whose
 /// result has the loop dtype (not the bool-valued ones); `None` when the interp backend
 /// has no such loop or it is never called (bool loops, integer power).
-pub(super) fn unary_fn(op: UnaryOp, dtype: DType) -> Option<UnarySlice> {
+pub(crate) fn unary_fn(op: UnaryOp, dtype: DType) -> Option<UnarySlice> {
     match dtype {
         DType::Float32 => float_unary::<f32>(op),
         DType::Float64 => float_unary::<f64>(op),
@@ -253,7 +253,7 @@ pub(super) fn unary_fn(op: UnaryOp, dtype: DType) -> Option<UnarySlice> {
 }
 
 /// See [`unary_fn`].
-pub(super) fn binary_fn(op: BinaryOp, dtype: DType) -> Option<BinarySlice> {
+pub(crate) fn binary_fn(op: BinaryOp, dtype: DType) -> Option<BinarySlice> {
     match dtype {
         DType::Float32 => float_binary::<f32>(op),
         DType::Float64 => float_binary::<f64>(op),

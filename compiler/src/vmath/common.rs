@@ -9,21 +9,21 @@
 
 /// `1.5 * 2^52`: adding it to a value below 2^51 in magnitude rounds that value to an
 /// integer, which then sits in the low bits of the sum's representation.
-pub(super) const SHIFT: f64 = 6755399441055744.0;
-pub(super) const INF: f64 = f64::INFINITY;
+pub(crate) const SHIFT: f64 = 6755399441055744.0;
+pub(crate) const INF: f64 = f64::INFINITY;
 
-pub(super) const LN2: f64 = std::f64::consts::LN_2;
+pub(crate) const LN2: f64 = std::f64::consts::LN_2;
 /// ln 2 split so that `k * LN2_HI` is exact for |k| < 2^21 (fdlibm's constants).
-pub(super) const LN2_HI: f64 = 0.6931471803691238;
-pub(super) const LN2_LO: f64 = 1.9082149292705877e-10;
-pub(super) const INV_LN2: f64 = std::f64::consts::LOG2_E;
+pub(crate) const LN2_HI: f64 = 0.6931471803691238;
+pub(crate) const LN2_LO: f64 = 1.9082149292705877e-10;
+pub(crate) const INV_LN2: f64 = std::f64::consts::LOG2_E;
 
-pub(super) const PIO2_HI: f64 = std::f64::consts::FRAC_PI_2;
-pub(super) const PIO2_LO: f64 = 6.123233995736766e-17;
-pub(super) const PI_HI: f64 = std::f64::consts::PI;
-pub(super) const PI_LO: f64 = 1.2246467991473532e-16;
-pub(super) const PIO4_HI: f64 = std::f64::consts::FRAC_PI_4;
-pub(super) const PIO4_LO: f64 = 3.061616997868383e-17;
+pub(crate) const PIO2_HI: f64 = std::f64::consts::FRAC_PI_2;
+pub(crate) const PIO2_LO: f64 = 6.123233995736766e-17;
+pub(crate) const PI_HI: f64 = std::f64::consts::PI;
+pub(crate) const PI_LO: f64 = 1.2246467991473532e-16;
+pub(crate) const PIO4_HI: f64 = std::f64::consts::FRAC_PI_4;
+pub(crate) const PIO4_LO: f64 = 3.061616997868383e-17;
 
 /// `a * b + c`, fused when the variant has FMA.
 #[inline(always)]

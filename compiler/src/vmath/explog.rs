@@ -6,7 +6,7 @@ use super::common::*;
 
 /// `expm1(r) = r + r^2/2 + r^3 P(r)` on [-ln2/2, ln2/2]: degree-9 Chebyshev fit
 /// (mpmath `chebyfit`, `scripts/gen_vmath_cases.py fit`), relative error 1.3e-16.
-const EXPM1_P: [f64; 10] = [
+pub(crate) const EXPM1_P: [f64; 10] = [
     0.16666666666666669,
     0.041666666666666664,
     0.008333333333330065,

@@ -12,14 +12,14 @@
 //! `compiler/tests/vmath.rs` measures. The AVX2 and AVX-512 variants give bit-identical
 //! results; the baseline variant differs from them by rounding only (no fused multiply-add).
 
-mod common;
+pub(crate) mod common;
 mod driver;
 mod entries;
-mod explog;
+pub(crate) mod explog;
 mod hyper;
 mod lite;
 mod powroot;
-mod trig;
+pub(crate) mod trig;
 
 use crate::ops::{BinaryOp, UnaryOp};
 use hpxl_runtime::DType;

@@ -6,17 +6,17 @@ use super::common::*;
 
 /// Above this magnitude sin/cos/tan are recomputed by libm: k = round(x 2/π) stays below
 /// 2^20, which keeps the three 33-bit pieces of π/2 exact when multiplied by k.
-pub(super) const TRIG_BOUND: f64 = 1.6e6;
+pub(crate) const TRIG_BOUND: f64 = 1.6e6;
 
-const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
+pub(crate) const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
 /// π/2 = C1 + C2 + C3 + C4, the first three with 33 significant bits each.
-const C1: f64 = 1.5707963267341256;
-const C2: f64 = 6.077100506303966e-11;
-const C3: f64 = 2.0222662487111665e-21;
-const C4: f64 = 8.4784276603689e-32;
+pub(crate) const C1: f64 = 1.5707963267341256;
+pub(crate) const C2: f64 = 6.077100506303966e-11;
+pub(crate) const C3: f64 = 2.0222662487111665e-21;
+pub(crate) const C4: f64 = 8.4784276603689e-32;
 
 /// `sin r = r + r^3 S(r^2)` on |r| <= π/4: degree-5 Chebyshev fit, relative error 2.0e-16.
-const SIN_S: [f64; 6] = [
+pub(crate) const SIN_S: [f64; 6] = [
     -0.16666666666666666,
     0.008333333333330948,
     -0.00019841269836758574,
@@ -25,7 +25,7 @@ const SIN_S: [f64; 6] = [
     1.5918129294866608e-10,
 ];
 /// `cos r = 1 - r^2/2 + r^4 C(r^2)` on |r| <= π/4: degree-5 fit, relative error 5.7e-17.
-const COS_C: [f64; 6] = [
+pub(crate) const COS_C: [f64; 6] = [
     0.041666666666666664,
     -0.0013888888888887398,
     2.480158729876569e-05,
@@ -68,7 +68,7 @@ const TAN_3PI_8: f64 = 2.414213562373095;
 
 /// Whether sin/cos/tan of `x` is left to libm (huge, inf or nan).
 #[inline(always)]
-pub(super) fn trig_rare(x: f64) -> bool {
+pub(crate) fn trig_rare(x: f64) -> bool {
     x.abs() > TRIG_BOUND || x.is_nan()
 }
 
@@ -100,7 +100,7 @@ fn negate_if_bit1(v: f64, q: u64) -> f64 {
 
 /// `sin(x)`, float64, |x| <= `TRIG_BOUND`.
 #[inline(always)]
-pub(super) fn sin<const F: bool>(x: f64) -> f64 {
+pub(crate) fn sin<const F: bool>(x: f64) -> f64 {
     let (r, q) = reduce_pio2::<F>(x);
     let (s, c) = sincos_poly::<F>(r);
     let v = negate_if_bit1(sel(q & 1 != 0, c, s), q);
@@ -109,7 +109,7 @@ pub(super) fn sin<const F: bool>(x: f64) -> f64 {
 
 /// `cos(x)`, float64, |x| <= `TRIG_BOUND`.
 #[inline(always)]
-pub(super) fn cos<const F: bool>(x: f64) -> f64 {
+pub(crate) fn cos<const F: bool>(x: f64) -> f64 {
     let (r, q) = reduce_pio2::<F>(x);
     let (s, c) = sincos_poly::<F>(r);
     negate_if_bit1(sel(q & 1 != 0, s, c), q.wrapping_add(1))

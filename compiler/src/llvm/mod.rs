@@ -1,0 +1,222 @@
+//! The LLVM CPU backend (feature `llvm`): compiles a kir [`Kernel`] to vectorised host
+//! code with the calling convention of `crate::kir`, through LLVM 14 (inkwell).
+//!
+//! Pipeline: `kir::verify` → `jit::plan` (the Cranelift backend's plan, with the
+//! transcendentals of `math.rs` inline) → `cpu::lower_to_llvm` (scalar loops) → the
+//! `default<O3>` pipeline with loop and SLP vectorisation, for the host CPU
+//! (`target-cpu`/`target-features` on the function and the target machine; 512-bit
+//! vectors preferred where AVX-512 exists) → an object file (`write_to_memory_buffer`)
+//! → loaded by ORC's LLJIT (`orc.rs`). Objects are cached on disk (`cache.rs`, Note
+//! [LLVM disk cache]); the in-memory cache is the fuse layer's (Note [Kernel cache]).
+//!
+//! Correctness: the same contract as the Cranelift backend (ARCHITECTURE.md): inline
+//! code only where it is bitwise equal to the interp backend (no fast-math flags, no
+//! contraction, Note [No contraction] in `emit.rs`), interp-exact slice functions for
+//! the rest, and `vmath`-equivalent transcendentals within the documented ULP bounds.
+//!
+//! Note [LLVM linking]: feature `llvm` links `libLLVM-14.so` (package `llvm-14-dev`):
+//! small binaries and test executables. `llvm-static` links LLVM statically (needs
+//! `libpolly-14-dev` at build time) for a binary that must run where LLVM is not
+//! installed. Both compile the same code (internal feature `_llvm`).
+
+mod cache;
+mod cpu;
+pub(crate) mod emit;
+pub(crate) mod math;
+mod orc;
+
+use crate::jit::plan::{self, Options};
+use crate::jit::Compiled;
+use crate::kir::Kernel;
+use inkwell::context::Context;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::OptimizationLevel;
+use std::sync::OnceLock;
+
+/// Initialises LLVM's native target (and NVPTX with feature `gpu`) once.
+pub(crate) fn init_targets() -> Result<(), String> {
+    static INIT: OnceLock<Result<(), String>> = OnceLock::new();
+    INIT.get_or_init(|| {
+        Target::initialize_native(&InitializationConfig::default())
+            .map_err(|e| format!("llvm backend: native target: {e}"))?;
+        #[cfg(feature = "_ptx")]
+        Target::initialize_nvptx(&InitializationConfig::default());
+        // Developer knob: LLVM command-line options, e.g. `-force-vector-interleave=1`.
+        if let Ok(opts) = std::env::var("HPXL_LLVM_ARGS") {
+            let args: Vec<std::ffi::CString> = std::iter::once("hpxl")
+                .chain(opts.split_whitespace())
+                .map(|a| std::ffi::CString::new(a).expect("no NUL in arguments"))
+                .collect();
+            let ptrs: Vec<*const std::ffi::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+            // SAFETY: NUL-terminated strings that outlive the call; LLVM copies what it keeps.
+            unsafe {
+                llvm_sys::support::LLVMParseCommandLineOptions(ptrs.len() as i32, ptrs.as_ptr(), std::ptr::null())
+            };
+        }
+        Ok(())
+    })
+    .clone()
+}
+
+/// The host CPU as LLVM names it: `(cpu, features)`.
+pub(crate) fn host_cpu() -> &'static (String, String) {
+    static HOST: OnceLock<(String, String)> = OnceLock::new();
+    HOST.get_or_init(|| {
+        (TargetMachine::get_host_cpu_name().to_string(), TargetMachine::get_host_cpu_features().to_string())
+    })
+}
+
+fn has_feature(features: &str, f: &str) -> bool {
+    features.split(',').any(|x| x == format!("+{f}"))
+}
+
+fn host_machine() -> Result<std::rc::Rc<TargetMachine>, String> {
+    thread_local! {
+        static TM: std::cell::OnceCell<Result<std::rc::Rc<TargetMachine>, String>> = const { std::cell::OnceCell::new() };
+    }
+    TM.with(|tm| tm.get_or_init(|| new_host_machine().map(std::rc::Rc::new)).clone())
+}
+
+fn new_host_machine() -> Result<TargetMachine, String> {
+    init_targets()?;
+    let triple = TargetMachine::get_default_triple();
+    let target = Target::from_triple(&triple).map_err(|e| format!("llvm backend: {e}"))?;
+    let (cpu, features) = host_cpu();
+    target
+        .create_target_machine(
+            &triple,
+            cpu,
+            features,
+            OptimizationLevel::Aggressive,
+            RelocMode::PIC,
+            CodeModel::Default,
+        )
+        .ok_or_else(|| "llvm backend: no target machine for the host".to_string())
+}
+
+/// The disk-cache key of a kernel with text form `text` for `target` (Note [LLVM disk cache]).
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
+pub(crate) fn cache_key(target: &str, text: &str) -> String {
+    cache::key(target, text)
+}
+
+/// A 64-bit hash of `text` as 16 hex digits (stable across processes and builds).
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
+pub(crate) fn text_hash(text: &str) -> String {
+    cache::text_hash(text)
+}
+
+/// A cached payload (`ext`: file extension) made for the kernel with text `text`.
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
+pub(crate) fn cache_read(key: &str, text: &str, ext: &str) -> Option<Vec<u8>> {
+    cache::read_ext(key, text, ext)
+}
+
+/// Stores a payload in the disk cache (atomically; errors ignored).
+#[cfg_attr(not(feature = "_ptx"), allow(dead_code))] // used by `crate::ptx`
+pub(crate) fn cache_write(key: &str, text: &str, payload: &[u8], ext: &str) {
+    cache::write_ext(key, text, payload, ext)
+}
+
+/// The plan options of this backend: `vmath` calls as in Cranelift, with the float64
+/// transcendentals of `math.rs` inline.
+fn options() -> Options {
+    Options { inline_math: math::inline_unary, ..Options::default() }
+}
+
+/// Compiles `k`; the error says what the backend could not lower.
+pub fn compile(k: &Kernel) -> Result<Compiled, String> {
+    crate::kir::verify(k).map_err(|e| format!("llvm backend: invalid kernel: {e}"))?;
+    let opts = options();
+    let plan = plan::plan(k, &opts).map_err(|e| e.replace("cranelift backend", "llvm backend"))?;
+    let externs = cpu::externs(k, &plan, has_feature(&host_cpu().1, "fma"));
+    let text = crate::kir::kernel_text(k);
+    let key = cache::key("cpu", &text);
+    let entry_name = format!("hpxl_k_{key}");
+    if let Some(object) = cache::read(&key, &text) {
+        let addr = orc::load(&object, &externs, &entry_name)?;
+        return Ok(compiled(addr, format!("; llvm: object loaded from the disk cache ({key})\n")));
+    }
+    let (object, ir) = build_object(k, &plan, &entry_name)?;
+    cache::write(&key, &text, &object);
+    let addr = orc::load(&object, &externs, &entry_name)?;
+    Ok(compiled(addr, ir))
+}
+
+fn compiled(addr: usize, text: String) -> Compiled {
+    // SAFETY: the symbol is a function built by `cpu::lower_to_llvm` with exactly this
+    // signature and the C calling convention.
+    let entry = unsafe { std::mem::transmute::<usize, unsafe extern "C" fn(*const i64, i64, i64)>(addr) };
+    Compiled { entry, clif: text }
+}
+
+/// Lowers, optimises and emits `k` as an object file; also returns the optimised IR.
+fn build_object(k: &Kernel, plan: &plan::Plan, entry_name: &str) -> Result<(Vec<u8>, String), String> {
+    let tm = host_machine()?;
+    let (cpu, features) = host_cpu();
+    let cx = Context::create();
+    let m = cx.create_module("hpxl");
+    m.set_triple(&tm.get_triple());
+    m.set_data_layout(&tm.get_target_data().get_data_layout());
+    let fma = has_feature(features, "fma");
+    let f = cpu::lower_to_llvm(&cx, &m, k, plan, entry_name, fma).map_err(|e| format!("llvm backend: {e}"))?;
+    for (key, value) in [("target-cpu", cpu.as_str()), ("target-features", features.as_str())] {
+        f.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_string_attribute(key, value));
+    }
+    if has_feature(features, "avx512f") {
+        // LLVM prefers 256-bit vectors on AVX-512 CPUs unless told otherwise; the kernels
+        // are long, uniform loops where the full width pays.
+        f.add_attribute(
+            inkwell::attributes::AttributeLoc::Function,
+            cx.create_string_attribute("prefer-vector-width", "512"),
+        );
+    }
+    let nounwind = inkwell::attributes::Attribute::get_named_enum_kind_id("nounwind");
+    f.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_enum_attribute(nounwind, 0));
+    m.verify().map_err(|e| format!("llvm backend: invalid IR: {e}"))?;
+    let po = PassBuilderOptions::create();
+    po.set_loop_vectorization(true);
+    po.set_loop_slp_vectorization(true);
+    po.set_loop_unrolling(std::env::var("HPXL_LLVM_UNROLL").map_or(true, |v| v != "0"));
+    let pipeline = std::env::var("HPXL_LLVM_PIPELINE").unwrap_or_else(|_| "default<O3>".into());
+    m.run_passes(&pipeline, &tm, po).map_err(|e| format!("llvm backend: passes: {e}"))?;
+    // The IR text is for `--dump kernels` / `HPXL_DEBUG>=4`; printing it costs time.
+    let ir = if crate::fuse::dumping() || !keep_ir_only_when_dumping() {
+        m.print_to_string().to_string()
+    } else {
+        "; llvm: IR not kept (set HPXL_DEBUG=4 or --dump kernels)\n".to_string()
+    };
+    let buf = tm.write_to_memory_buffer(&m, FileType::Object).map_err(|e| format!("llvm backend: codegen: {e}"))?;
+    Ok((buf.as_slice().to_vec(), ir))
+}
+
+thread_local! {
+    static ALWAYS_IR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn keep_ir_only_when_dumping() -> bool {
+    !ALWAYS_IR.with(|c| c.get())
+}
+
+/// The optimised LLVM IR of `k` for the host (for tests and `--dump`).
+#[doc(hidden)]
+pub fn ir_text(k: &Kernel) -> Result<String, String> {
+    let plan = plan::plan(k, &options())?;
+    ALWAYS_IR.with(|c| c.set(true));
+    let r = build_object(k, &plan, "hpxl_kernel").map(|x| x.1);
+    ALWAYS_IR.with(|c| c.set(false));
+    r
+}
+
+/// The host's assembly for `k` (for checking vectorisation in tests and benchmarks).
+#[doc(hidden)]
+pub fn asm_text(k: &Kernel) -> Result<String, String> {
+    let ir = ir_text(k)?;
+    let tm = host_machine()?;
+    let cx = Context::create();
+    let mb = inkwell::memory_buffer::MemoryBuffer::create_from_memory_range_copy(ir.as_bytes(), "ir");
+    let m = cx.create_module_from_ir(mb).map_err(|e| format!("llvm backend: {e}"))?;
+    let asm = tm.write_to_memory_buffer(&m, FileType::Assembly).map_err(|e| format!("llvm backend: {e}"))?;
+    Ok(String::from_utf8_lossy(asm.as_slice()).into_owned())
+}

@@ -1,0 +1,214 @@
+//! PTX snapshots (feature `gpu`): representative kir kernels — elementwise, broadcast,
+//! strided 2-d with a cast, inline transcendentals, an index generator — and every
+//! reduction kind, compiled to PTX and compared with `tests/ptx/<name>.ptx`.
+//! `HPXL_BLESS=1` rewrites the snapshots (review the diff). When `ptxas` is available
+//! (on `PATH`, or `HPXL_PTXAS=/path/to/ptxas`; `scripts/fetch-ptxas.sh` fetches one), each
+//! PTX is also assembled for sm_80; otherwise the test prints why it skipped that step.
+#![cfg(feature = "gpu")]
+
+use hpxl_compiler::kir::{binary_result, unary_result, Input, Inst, InstKind, Kernel, Output, Stride, ValueId};
+use hpxl_compiler::ops::{BinaryOp, UnaryOp};
+use hpxl_compiler::ptx::{self, GpuReduce};
+use hpxl_runtime::DType;
+use std::path::PathBuf;
+
+struct Kb {
+    k: Kernel,
+}
+
+impl Kb {
+    fn new(ndim: u32) -> Kb {
+        Kb { k: Kernel { ndim, inputs: vec![], params: vec![], indices: 0, body: vec![], outputs: vec![] } }
+    }
+    fn push(&mut self, kind: InstKind, dtype: DType) -> ValueId {
+        self.k.body.push(Inst { kind, dtype });
+        (self.k.body.len() - 1) as ValueId
+    }
+    fn load(&mut self, dtype: DType, inner: Stride) -> ValueId {
+        self.k.inputs.push(Input { dtype, inner });
+        let input = (self.k.inputs.len() - 1) as u32;
+        self.push(InstKind::Load { input }, dtype)
+    }
+    fn param(&mut self, dtype: DType) -> ValueId {
+        self.k.params.push(dtype);
+        let param = (self.k.params.len() - 1) as u32;
+        self.push(InstKind::Param { param }, dtype)
+    }
+    fn un(&mut self, op: UnaryOp, x: ValueId) -> ValueId {
+        let dt = unary_result(op, self.k.body[x as usize].dtype);
+        self.push(InstKind::Unary { op, x }, dt)
+    }
+    fn bin(&mut self, op: BinaryOp, a: ValueId, b: ValueId) -> ValueId {
+        let dt = binary_result(op, self.k.body[a as usize].dtype);
+        self.push(InstKind::Binary { op, a, b }, dt)
+    }
+    fn cast(&mut self, x: ValueId, to: DType) -> ValueId {
+        self.push(InstKind::Cast { x }, to)
+    }
+    fn out(mut self, value: ValueId, inner: Stride) -> Kernel {
+        let dtype = self.k.body[value as usize].dtype;
+        self.k.outputs.push(Output { value, dtype, inner });
+        self.k
+    }
+}
+
+fn kernels() -> Vec<(&'static str, Kernel)> {
+    let mut v = Vec::new();
+    // a * b + c, float64, contiguous.
+    let mut b = Kb::new(1);
+    let (x, y, z) = (
+        b.load(DType::Float64, Stride::Unit),
+        b.load(DType::Float64, Stride::Unit),
+        b.load(DType::Float64, Stride::Unit),
+    );
+    let m = b.bin(BinaryOp::Mul, x, y);
+    let s = b.bin(BinaryOp::Add, m, z);
+    v.push(("elementwise_fma_f64", b.out(s, Stride::Unit)));
+    // A 2-d float32 array plus a row broadcast along the inner axis, times a parameter.
+    let mut b = Kb::new(2);
+    let (x, r) = (b.load(DType::Float32, Stride::Unit), b.load(DType::Float32, Stride::Zero));
+    let p = b.param(DType::Float32);
+    let s = b.bin(BinaryOp::Add, x, r);
+    let s = b.bin(BinaryOp::Mul, s, p);
+    v.push(("broadcast_2d_f32", b.out(s, Stride::Unit)));
+    // A strided int32 view, cast to float64, maximum with a reversed float64 input.
+    let mut b = Kb::new(2);
+    let (x, y) = (b.load(DType::Int32, Stride::Any), b.load(DType::Float64, Stride::Any));
+    let c = b.cast(x, DType::Float64);
+    let m = b.bin(BinaryOp::Maximum, c, y);
+    v.push(("strided_cast_max", b.out(m, Stride::Any)));
+    // sin(x)**2 + cos(x)**2 and exp, inline polynomials.
+    let mut b = Kb::new(1);
+    let x = b.load(DType::Float64, Stride::Unit);
+    let (s, c) = (b.un(UnaryOp::Sin, x), b.un(UnaryOp::Cos, x));
+    let (s2, c2) = (b.un(UnaryOp::Square, s), b.un(UnaryOp::Square, c));
+    let t = b.bin(BinaryOp::Add, s2, c2);
+    let e = b.un(UnaryOp::Exp, t);
+    v.push(("sincos_exp_f64", b.out(e, Stride::Unit)));
+    // linspace-like generator: start + i * step, with a comparison and a select.
+    let mut b = Kb::new(1);
+    b.k.indices = 1;
+    let i = b.push(InstKind::Index { index: 0 }, DType::Int64);
+    let f = b.cast(i, DType::Float64);
+    let (p0, p1) = (b.param(DType::Float64), b.param(DType::Float64));
+    let m = b.bin(BinaryOp::Mul, f, p1);
+    let y = b.bin(BinaryOp::Add, p0, m);
+    let z = b.push(InstKind::Param { param: 0 }, DType::Float64);
+    let gt = b.bin(BinaryOp::Gt, y, z);
+    let sel = b.push(InstKind::Select { cond: gt, a: y, b: z }, DType::Float64);
+    v.push(("index_select_f64", b.out(sel, Stride::Unit)));
+    v
+}
+
+fn reductions() -> Vec<(&'static str, Kernel, GpuReduce)> {
+    let one = |dt: DType, inner: Stride| {
+        let mut b = Kb::new(1);
+        let x = b.load(dt, inner);
+        b.out(x, Stride::Unit)
+    };
+    let squares = {
+        let mut b = Kb::new(1);
+        let x = b.load(DType::Float64, Stride::Unit);
+        let s = b.un(UnaryOp::Square, x);
+        b.out(s, Stride::Unit)
+    };
+    let positive = {
+        let mut b = Kb::new(1);
+        let x = b.load(DType::Float32, Stride::Unit);
+        let z = b.un(UnaryOp::Signbit, x);
+        b.out(z, Stride::Unit)
+    };
+    vec![
+        ("reduce_sum_squares_f64", squares, GpuReduce::Sum),
+        ("reduce_prod_i64", one(DType::Int64, Stride::Unit), GpuReduce::Prod),
+        ("reduce_min_f32", one(DType::Float32, Stride::Any), GpuReduce::Min),
+        ("reduce_max_i32", one(DType::Int32, Stride::Unit), GpuReduce::Max),
+        ("reduce_any_signbit_f32", positive.clone(), GpuReduce::Any),
+        ("reduce_all_bool", one(DType::Bool, Stride::Unit), GpuReduce::All),
+    ]
+}
+
+fn snapshot_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ptx")
+}
+
+fn ptxas() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os("HPXL_PTXAS") {
+        return Ok(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let p = dir.join("ptxas");
+        if p.is_file() {
+            return Ok(p);
+        }
+    }
+    Err("ptxas not found (set HPXL_PTXAS or run scripts/fetch-ptxas.sh)".into())
+}
+
+/// Compares `ptx` with its snapshot (or blesses it) and assembles it when ptxas exists.
+fn check(name: &str, ptx: &str, problems: &mut Vec<String>) {
+    assert!(ptx.contains(".target sm_80"), "{name}: not sm_80 PTX:\n{ptx}");
+    assert!(ptx.contains(".entry"), "{name}: no kernel entry:\n{ptx}");
+    let path = snapshot_dir().join(format!("{name}.ptx"));
+    if std::env::var("HPXL_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(snapshot_dir()).unwrap();
+        std::fs::write(&path, ptx).unwrap();
+    } else {
+        match std::fs::read_to_string(&path) {
+            Ok(want) if want == ptx => {}
+            Ok(_) => problems.push(format!("{name}: PTX differs from {} (HPXL_BLESS=1 rewrites it)", path.display())),
+            Err(e) => problems.push(format!("{name}: cannot read {}: {e} (HPXL_BLESS=1 writes it)", path.display())),
+        }
+    }
+    match ptxas() {
+        Ok(bin) => {
+            let dir = std::env::temp_dir().join(format!("hpxl-ptx-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join(format!("{name}.ptx"));
+            std::fs::write(&file, ptx).unwrap();
+            let out = std::process::Command::new(&bin)
+                .args(["-arch=sm_80", "-o"])
+                .arg(dir.join(format!("{name}.cubin")))
+                .arg(&file)
+                .output();
+            match out {
+                Ok(o) if o.status.success() => {}
+                Ok(o) => problems.push(format!("{name}: ptxas failed:\n{}", String::from_utf8_lossy(&o.stderr))),
+                Err(e) => problems.push(format!("{name}: cannot run {}: {e}", bin.display())),
+            }
+        }
+        Err(why) => println!("{name}: not assembled: {why}"),
+    }
+}
+
+#[test]
+fn ptx_snapshots() {
+    std::env::set_var("HPXL_CACHE_DIR", "off");
+    let mut problems = Vec::new();
+    for (name, k) in kernels() {
+        let c = ptx::compile(&k).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(c.arg_words, k.arg_words());
+        check(name, &c.ptx, &mut problems);
+    }
+    for (name, k, op) in reductions() {
+        let r = ptx::compile_reduction(&k, op).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(r.ptx.contains(&r.chunks_entry) && r.ptx.contains(&r.final_entry), "{name}: entries missing");
+        check(name, &r.ptx, &mut problems);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn unsupported_ops_are_errors() {
+    std::env::set_var("HPXL_CACHE_DIR", "off");
+    let mut b = Kb::new(1);
+    let (x, y) = (b.load(DType::Int32, Stride::Unit), b.load(DType::Int32, Stride::Unit));
+    let q = b.bin(BinaryOp::FloorDiv, x, y);
+    let err = ptx::compile(&b.out(q, Stride::Unit)).unwrap_err();
+    assert!(err.contains("floor_divide") && err.contains("not supported on the GPU"), "{err}");
+    let mut b = Kb::new(1);
+    let x = b.load(DType::Float64, Stride::Unit);
+    let err = ptx::compile_reduction(&b.out(x, Stride::Unit), GpuReduce::Any).unwrap_err();
+    assert!(err.contains("Any"), "{err}");
+}
