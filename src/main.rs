@@ -49,6 +49,10 @@ struct Cli {
     /// After the run, print a table per kernel (calls, total time, GB/s) and peak pool memory to stderr.
     #[arg(long)]
     profile: bool,
+    /// Under `mpirun`: arrays with at least this many elements are distributed over the
+    /// ranks (default: `HPXL_DIST_THRESHOLD`, else 65536).
+    #[arg(long, value_name = "ELEMENTS")]
+    dist_threshold: Option<usize>,
     /// Arguments after the script (or after `-c CODE`), visible to it as `argv()`.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
@@ -125,6 +129,10 @@ fn run(cli: Cli) -> Result<i32> {
         Some("check") => return cli::check::main(backend, &cli.args),
         _ => {}
     }
+    if let Some(n) = cli.dist_threshold {
+        hpxl_compiler::dist::set_threshold(n);
+    }
+    let _ranks = cli::spmd::start();
     let mut session = Session::new();
     session.set_backend(backend);
     if let (Some(n), Err(_)) = (config.small_threshold, std::env::var("HPXL_SMALL_THRESHOLD")) {

@@ -37,6 +37,11 @@ pub trait LibraryFn: Debug {
     /// node's, as decided when it was built. Value-dependent failures (a singular
     /// matrix) are `KernelError`s; the caller attaches the node's span.
     fn eval(&self, inputs: &[NdArray], dtype: DType, shape: &[usize]) -> Result<NdArray, KernelError>;
+
+    /// The distributed array this leaf holds (`crate::dist`); None for every routine.
+    fn as_dist(&self) -> Option<&crate::dist::DistArray> {
+        None
+    }
 }
 
 /// The session's random stream (`random.seed`): a key and the position of the next
