@@ -53,6 +53,11 @@ struct Cli {
     /// ranks (default: `HPXL_DIST_THRESHOLD`, else 65536).
     #[arg(long, value_name = "ELEMENTS")]
     dist_threshold: Option<usize>,
+    /// (Testing) Runs every script listed in this file, one fresh session each, printing
+    /// a `\x1e== PATH` line before each program's output and its diagnostic (to stdout)
+    /// after it: one `mpirun` serves a whole corpus (`tests/mpi.rs`).
+    #[arg(long, hide = true, value_name = "LIST")]
+    run_many: Option<std::path::PathBuf>,
     /// Arguments after the script (or after `-c CODE`), visible to it as `argv()`.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
@@ -140,6 +145,11 @@ fn run(cli: Cli) -> Result<i32> {
     }
     if cli.profile {
         hpxl_compiler::control::set_profiling(true);
+    }
+    if let Some(list) = &cli.run_many {
+        let list = std::fs::read_to_string(list).with_context(|| format!("cannot read {}", list.display()))?;
+        drop(session);
+        return Ok(cli::spmd::run_many(&list, backend));
     }
     let code = if let Some(code) = &cli.command {
         // `hpxl -c CODE a b`: clap puts `a` where a script would go.

@@ -179,6 +179,11 @@ pub fn describe(n: &NodeRef) -> Option<(Layout, Vec<usize>)> {
     Some((d.layout, d.partition_sizes()))
 }
 
+/// The bytes of a contiguous array's elements.
+pub fn array_bytes(a: &NdArray) -> &[u8] {
+    bytes_of(a)
+}
+
 fn bytes_of(a: &NdArray) -> &[u8] {
     let item = a.dtype().itemsize();
     let ptr = a.data.as_ptr();
@@ -187,7 +192,8 @@ fn bytes_of(a: &NdArray) -> &[u8] {
     unsafe { std::slice::from_raw_parts(ptr.add(a.offset * item), a.size() * item) }
 }
 
-fn array_from_bytes(dtype: DType, shape: Vec<usize>, bytes: &[u8]) -> NdArray {
+/// An array of `dtype` and `shape` holding `bytes` (as `array_bytes` gave them).
+pub fn array_from_bytes(dtype: DType, shape: Vec<usize>, bytes: &[u8]) -> NdArray {
     let n = shape_size(&shape);
     let mut data = Data::zeros(dtype, n);
     debug_assert_eq!(bytes.len(), n * dtype.itemsize());

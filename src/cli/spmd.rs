@@ -63,5 +63,36 @@ pub fn report_error(text: &str) {
     }
     eprint!("{text}");
     eprintln!("hpxl: the error above was raised on rank {rank} of {n}; stopping every rank");
+    // Give the launcher a moment to forward what this rank printed before the abort
+    // tears the job down.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    std::thread::sleep(std::time::Duration::from_millis(200));
     dist::abort(1);
+}
+
+/// `hpxl --run-many LIST` (hidden): every script named in `list` (one path a line) in a
+/// fresh session; a diagnostic is printed to stdout and the next program runs (every
+/// rank raises the corpus's errors at the same statement, so no rank is left waiting).
+pub fn run_many(list: &str, backend: hpxl::Backend) -> i32 {
+    use std::io::Write;
+    for path in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        println!("\x1e== {path}");
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                println!("cannot read {path}: {e}");
+                continue;
+            }
+        };
+        hpxl_stdlib::builtins::set_argv(vec![path.to_string()]);
+        let mut session = hpxl::Session::new();
+        session.set_backend(backend);
+        if let Err(d) = session.run(path, &text) {
+            let _ = std::io::stdout().flush();
+            print!("{}", session.render(&d));
+            println!("exit 1");
+        }
+        let _ = std::io::stdout().flush();
+    }
+    0
 }
