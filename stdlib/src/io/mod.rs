@@ -166,6 +166,10 @@ pub(crate) fn skip_write() -> bool {
     if hpxl_compiler::control::checking() {
         return true;
     }
+    if hpxl_runtime::dist::nranks() > 1 {
+        // Every rank is done reading the file's old contents before rank 0 replaces them.
+        hpxl_runtime::dist::barrier();
+    }
     if hpxl_runtime::dist::rank() != 0 {
         hpxl_runtime::dist::barrier();
         return true;
