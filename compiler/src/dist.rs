@@ -164,6 +164,59 @@ impl LibraryFn for DistArray {
     }
 }
 
+/// A rank's own value (what `scatter` and `gather` return): its shape or contents may
+/// differ between ranks, so nothing computed from it may take a collective path — such
+/// graphs are realised by each rank alone, and their results are rank-local too.
+#[derive(Debug)]
+pub struct LocalArray {
+    pub value: NdArray,
+}
+
+impl LibraryFn for LocalArray {
+    fn name(&self) -> &'static str {
+        "rank_local"
+    }
+
+    fn eval(&self, _inputs: &[NdArray], _dtype: DType, _shape: &[usize]) -> Result<NdArray, KernelError> {
+        Ok(self.value.clone())
+    }
+
+    fn is_rank_local(&self) -> bool {
+        true
+    }
+}
+
+/// A rank-local leaf holding `value` (see [`LocalArray`]).
+pub fn rank_local(value: NdArray, span: hpxl_grammar::Span) -> NodeRef {
+    let (dtype, shape) = (value.dtype(), value.shape.clone());
+    graph::raw_node(Op::Library { func: Rc::new(LocalArray { value }), xs: Vec::new() }, dtype, shape, span)
+}
+
+fn local_value(n: &NodeRef) -> Option<NdArray> {
+    n.with_op(|op| match op {
+        Op::Library { func, xs } if xs.is_empty() && func.is_rank_local() => Some(func.eval(&[], n.dtype, &n.shape).ok()?),
+        _ => None,
+    })
+}
+
+/// Whether the pending graph under `n` reads a rank-local leaf.
+fn reads_rank_local(n: &NodeRef) -> bool {
+    let mut stack = vec![n.clone()];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(m) = stack.pop() {
+        if !seen.insert(Rc::as_ptr(&m)) {
+            continue;
+        }
+        if local_value(&m).is_some() {
+            return true;
+        }
+        if !m.is_realised() && dist_of(&m).is_none() {
+            stack.extend(m.inputs());
+        }
+    }
+    false
+}
+
 /// The `DistArray` of a node, if it is a distributed leaf.
 pub fn dist_of(n: &NodeRef) -> Option<Rc<dyn LibraryFn>> {
     n.with_op(|op| match op {
@@ -195,7 +248,9 @@ fn bytes_of(a: &NdArray) -> &[u8] {
 /// An array of `dtype` and `shape` holding `bytes` (as `array_bytes` gave them).
 pub fn array_from_bytes(dtype: DType, shape: Vec<usize>, bytes: &[u8]) -> NdArray {
     let n = shape_size(&shape);
-    let mut data = Data::zeros(dtype, n);
+    // From the buffer pool: a fetch per stencil step reuses last step's buffer instead
+    // of page-faulting a fresh one.
+    let mut data = hpxl_runtime::pool::take(dtype, n).unwrap_or_else(|| Data::zeros(dtype, n));
     debug_assert_eq!(bytes.len(), n * dtype.itemsize());
     // SAFETY: `data` holds exactly `n` elements of `dtype`, `bytes.len()` bytes; the bytes
     // came from an array of the same dtype (bools are 0/1 bytes).
@@ -252,7 +307,7 @@ fn should_distribute(n: &NodeRef) -> bool {
 /// Realises `root` on every rank and returns its whole value (gathered if distributed).
 pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     materialise(root)?;
-    if let Some(v) = root.value() {
+    if let Some(v) = root.value().or_else(|| local_value(root)) {
         return Ok(v);
     }
     match dist_of(root) {
@@ -263,14 +318,55 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
 
 /// Realises `root` without gathering it: a distributed leaf or a replicated constant.
 pub fn materialise(root: &NodeRef) -> Result<(), Diagnostic> {
-    if root.is_realised() || dist_of(root).is_some() {
+    if root.is_realised() || dist_of(root).is_some() || local_value(root).is_some() {
         return Ok(());
+    }
+    if reads_rank_local(root) {
+        let v = with_local(|| graph::realize(root))?;
+        graph::set_leaf(root, Op::Library { func: Rc::new(LocalArray { value: v }), xs: Vec::new() });
+        return Ok(());
+    }
+    // Pending in-place updates under the root are realised first, oldest first, so
+    // each becomes a distributed leaf that later realisations reuse (Note [Localising
+    // a graph]: a local graph's intermediate nodes are not the original nodes).
+    for s in pending_scatters(root) {
+        materialise(&s)?;
     }
     if let Some(v) = reduce::try_reduce(root)? {
         graph::set_realised(root, v);
         return Ok(());
     }
-    let distribute = should_distribute(root);
+    materialise_as(root, should_distribute(root))
+}
+
+/// Pending scatters under `root` (not the root), inputs before consumers.
+fn pending_scatters(root: &NodeRef) -> Vec<NodeRef> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<(NodeRef, bool)> = root.inputs().into_iter().map(|x| (x, false)).collect();
+    while let Some((n, expanded)) = stack.pop() {
+        if n.is_realised() || dist_of(&n).is_some() {
+            continue;
+        }
+        if expanded {
+            if n.with_op(|op| matches!(op, Op::Scatter { .. })) {
+                out.push(n);
+            }
+            continue;
+        }
+        if !seen.insert(Rc::as_ptr(&n)) {
+            continue;
+        }
+        stack.push((n.clone(), true));
+        for x in n.inputs() {
+            stack.push((x, false));
+        }
+    }
+    out
+}
+
+/// Realises `root` distributed (this rank's block) or replicated.
+fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
     let (lo, hi) = if distribute { my_block(root.shape[0]) } else { (0, nrows(root)) };
     let local = localise(root, lo, hi)?;
     let v = with_local(|| graph::realize(&local))?;
@@ -297,6 +393,15 @@ pub fn distribute(n: &NodeRef, layout: Layout) -> Result<(), Diagnostic> {
     if let Some(f) = dist_of(n) {
         if f.as_dist().map(|d| d.layout) == Some(layout) {
             return Ok(());
+        }
+    }
+    if layout == Layout::Block && n.shape[0] >= 1 {
+        // Computed by blocks directly: no rank ever holds the whole array.
+        if !n.is_realised() && dist_of(n).is_none() {
+            for s in pending_scatters(n) {
+                materialise(&s)?;
+            }
+            return materialise_as(n, true);
         }
     }
     let whole = realize(n)?;
@@ -630,8 +735,14 @@ fn localise(root: &NodeRef, lo: usize, hi: usize) -> Result<NodeRef, Diagnostic>
                 (graph::raw_node(Op::Reshape { x }, n.dtype, with_rows(&n.shape, want), n.span), want)
             }
             Kind::Scatter { region, value_rows } => {
-                // Computed over every row its base was built for (Note [Localising a graph]).
-                let (base, have) = built[ins[0]].clone().ok_or_else(|| internal("scatter base not built"))?;
+                // Computed over every row its base was built for when the base is a
+                // computed step (Note [Localising a graph]); over its own rows when the
+                // base is a leaf (no copy of rows nobody reads).
+                let (base, have) = if matches!(kinds[ins[0]], Some(Kind::Leaf)) {
+                    (rows_of(ins[0], want)?, want)
+                } else {
+                    built[ins[0]].clone().ok_or_else(|| internal("scatter base not built"))?
+                };
                 match region {
                     None => (base, have),
                     Some(region) => {
@@ -711,6 +822,14 @@ fn fetch(order: &[NodeRef], leaves: &[(usize, Range)]) -> Vec<NdArray> {
         let local = bytes_of(&d.local);
         for (q, buf) in send.iter_mut().enumerate() {
             let (a, b) = all_req[q][k];
+            if d.layout == Layout::Block {
+                // One contiguous run: the requested rows this rank owns.
+                let (lo, hi) = (a.max(offs[me]), b.min(offs[me + 1]));
+                if lo < hi {
+                    buf.extend_from_slice(&local[(lo - offs[me]) * rb..(hi - offs[me]) * rb]);
+                }
+                continue;
+            }
             for i in a..b {
                 let (o, li) = d.owner(i, &offs);
                 if o == me {
@@ -727,6 +846,25 @@ fn fetch(order: &[NodeRef], leaves: &[(usize, Range)]) -> Vec<NdArray> {
         let offs = comm::block_offsets(d.nrows(), p);
         let rb = d.row_len() * d.local.dtype().itemsize();
         let (a, b) = leaves[k].1;
+        if d.layout == Layout::Block {
+            if (a, b) == (offs[me], offs[me + 1]) {
+                // Exactly this rank's block: no copy.
+                cursor[me] += (b - a) * rb;
+                out.push(d.local.clone());
+                continue;
+            }
+            let mut bytes = Vec::with_capacity((b - a) * rb);
+            for q in 0..p {
+                let (lo, hi) = (a.max(offs[q]), b.min(offs[q + 1]));
+                if lo < hi {
+                    let len = (hi - lo) * rb;
+                    bytes.extend_from_slice(&recv[q][cursor[q]..cursor[q] + len]);
+                    cursor[q] += len;
+                }
+            }
+            out.push(array_from_bytes(d.local.dtype(), with_rows(&d.shape, (a, b)), &bytes));
+            continue;
+        }
         let mut bytes = Vec::with_capacity((b - a) * rb);
         for i in a..b {
             let (o, _) = d.owner(i, &offs);

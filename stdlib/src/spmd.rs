@@ -65,6 +65,13 @@ fn to_nd(v: &Value, span: Span) -> R<(NdArray, Shape)> {
     Ok((a.realize(span)?.to_contiguous(), kind))
 }
 
+/// A rank's own array (`dist::LocalArray`): never distributed, never reduced collectively.
+fn local(a: NdArray, span: Span) -> Value {
+    let mut arr = Array::from_node(dist::rank_local(a, span));
+    arr.is_scalar = false;
+    Value::Array(arr)
+}
+
 fn from_nd(a: NdArray, kind: Shape, span: Span) -> Value {
     if a.shape.is_empty() {
         let s = a.first();
@@ -183,7 +190,7 @@ fn gather(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     }
     let mut shape = a.shape.clone();
     shape[0] = rows;
-    Ok(from_nd(dist::array_from_bytes(a.dtype(), shape, &bytes), Shape::Array, call.span))
+    Ok(local(dist::array_from_bytes(a.dtype(), shape, &bytes), call.span))
 }
 
 fn scatter(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
@@ -201,7 +208,7 @@ fn scatter(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let mut shape = whole.shape.clone();
     shape[0] = hi - lo;
     let bytes = &dist::array_bytes(&whole)[lo * rl..hi * rl];
-    Ok(from_nd(dist::array_from_bytes(whole.dtype(), shape, bytes), Shape::Array, call.span))
+    Ok(local(dist::array_from_bytes(whole.dtype(), shape, bytes), call.span))
 }
 
 fn layout_of(v: &Value, span: Span) -> R<Option<Layout>> {

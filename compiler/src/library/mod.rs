@@ -42,6 +42,11 @@ pub trait LibraryFn: Debug {
     fn as_dist(&self) -> Option<&crate::dist::DistArray> {
         None
     }
+
+    /// Whether this leaf is a rank's own value (`crate::dist::LocalArray`).
+    fn is_rank_local(&self) -> bool {
+        false
+    }
 }
 
 /// The session's random stream (`random.seed`): a key and the position of the next
