@@ -823,9 +823,10 @@ fn fetch(order: &[NodeRef], leaves: &[(usize, Range)]) -> Vec<NdArray> {
         for (q, buf) in send.iter_mut().enumerate() {
             let (a, b) = all_req[q][k];
             if d.layout == Layout::Block {
-                // One contiguous run: the requested rows this rank owns.
+                // One contiguous run: the requested rows this rank owns (its own rows
+                // it copies itself, below, not through MPI).
                 let (lo, hi) = (a.max(offs[me]), b.min(offs[me + 1]));
-                if lo < hi {
+                if lo < hi && q != me {
                     buf.extend_from_slice(&local[(lo - offs[me]) * rb..(hi - offs[me]) * rb]);
                 }
                 continue;
@@ -849,20 +850,32 @@ fn fetch(order: &[NodeRef], leaves: &[(usize, Range)]) -> Vec<NdArray> {
         if d.layout == Layout::Block {
             if (a, b) == (offs[me], offs[me + 1]) {
                 // Exactly this rank's block: no copy.
-                cursor[me] += (b - a) * rb;
                 out.push(d.local.clone());
                 continue;
             }
-            let mut bytes = Vec::with_capacity((b - a) * rb);
+            // Pieces in row order, straight into one pooled buffer.
+            let shape = with_rows(&d.shape, (a, b));
+            let n = shape_size(&shape);
+            let dtype = d.local.dtype();
+            let mut data = hpxl_runtime::pool::take(dtype, n).unwrap_or_else(|| Data::zeros(dtype, n));
+            let dst = data.as_mut_ptr();
+            let local = bytes_of(&d.local);
             for q in 0..p {
                 let (lo, hi) = (a.max(offs[q]), b.min(offs[q + 1]));
                 if lo < hi {
                     let len = (hi - lo) * rb;
-                    bytes.extend_from_slice(&recv[q][cursor[q]..cursor[q] + len]);
-                    cursor[q] += len;
+                    let src = if q == me {
+                        &local[(lo - offs[me]) * rb..(hi - offs[me]) * rb]
+                    } else {
+                        cursor[q] += len;
+                        &recv[q][cursor[q] - len..cursor[q]]
+                    };
+                    // SAFETY: `data` holds rows `[a, b)` (`n` elements, `(b - a) * rb`
+                    // bytes); this piece is rows `[lo, hi)` of them.
+                    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst.add((lo - a) * rb), len) };
                 }
             }
-            out.push(array_from_bytes(d.local.dtype(), with_rows(&d.shape, (a, b)), &bytes));
+            out.push(NdArray::from_data(data, shape));
             continue;
         }
         let mut bytes = Vec::with_capacity((b - a) * rb);
