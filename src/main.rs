@@ -51,6 +51,15 @@ struct Cli {
     /// After the run, print a table per kernel (calls, total time, GB/s) and peak pool memory to stderr.
     #[arg(long)]
     profile: bool,
+    /// Under `mpirun`: arrays with at least this many elements are distributed over the
+    /// ranks (default: `HPXL_DIST_THRESHOLD`, else 65536).
+    #[arg(long, value_name = "ELEMENTS")]
+    dist_threshold: Option<usize>,
+    /// (Testing) Runs every script listed in this file, one fresh session each, printing
+    /// a `\x1e== PATH` line before each program's output and its diagnostic (to stdout)
+    /// after it: one `mpirun` serves a whole corpus (`tests/mpi.rs`).
+    #[arg(long, hide = true, value_name = "LIST")]
+    run_many: Option<std::path::PathBuf>,
     /// Arguments after the script (or after `-c CODE`), visible to it as `argv()`.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
@@ -131,6 +140,10 @@ fn run(cli: Cli) -> Result<i32> {
         Some("check") => return cli::check::main(backend, &cli.args),
         _ => {}
     }
+    if let Some(n) = cli.dist_threshold {
+        hpxl_compiler::dist::set_threshold(n);
+    }
+    let _ranks = cli::spmd::start();
     let mut session = Session::new();
     session.set_backend(backend);
     if let (Some(n), Err(_)) = (config.small_threshold, std::env::var("HPXL_SMALL_THRESHOLD")) {
@@ -138,6 +151,11 @@ fn run(cli: Cli) -> Result<i32> {
     }
     if cli.profile {
         hpxl_compiler::control::set_profiling(true);
+    }
+    if let Some(list) = &cli.run_many {
+        let list = std::fs::read_to_string(list).with_context(|| format!("cannot read {}", list.display()))?;
+        drop(session);
+        return Ok(cli::spmd::run_many(&list, backend));
     }
     let code = if let Some(code) = &cli.command {
         // `hpxl -c CODE a b`: clap puts `a` where a script would go.

@@ -1064,6 +1064,16 @@ impl Interp {
                     return Ok(Value::Array(arrays::transpose(a, &perm)));
                 }
                 "real" => return Ok(v.clone()),
+                "dist" | "partition_sizes" => {
+                    // Realises the array (its layout is decided then); replicated: None.
+                    let node = a.node(span)?;
+                    crate::graph::force(&node)?;
+                    return Ok(match crate::dist::describe(&node) {
+                        None => Value::None,
+                        Some((layout, _)) if name == "dist" => Value::str(layout.name()),
+                        Some((_, sizes)) => Value::tuple(sizes.iter().map(|&n| Value::Int(n as i64)).collect()),
+                    });
+                }
                 _ => {}
             }
         }

@@ -273,9 +273,39 @@ pub fn node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> Result<NodeR
     let depth = op_inputs(&op).iter().map(|n| n.depth.get()).max().map_or(0, |d| d + 1);
     let n = Rc::new(Node { op: RefCell::new(op), dtype, shape, span, depth: std::cell::Cell::new(depth) });
     if depth > MAX_PENDING_DEPTH {
-        realize(&n)?;
+        force(&n)?;
     }
     Ok(n)
+}
+
+/// Realises `n` without handing its value out: under several MPI ranks a large result
+/// stays distributed (`crate::dist`) rather than being gathered.
+pub fn force(n: &NodeRef) -> Result<(), Diagnostic> {
+    if crate::dist::enabled() {
+        REALISATIONS.with(|c| c.set(c.get() + 1));
+        return crate::dist::materialise(n);
+    }
+    realize(n).map(drop)
+}
+
+/// A node built without the allocation check or the depth limit (the distributed
+/// realisation's local graphs, whose sizes are bounded by the graph they came from).
+pub(crate) fn raw_node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> NodeRef {
+    let depth = op_inputs(&op).iter().map(|n| n.depth.get()).max().map_or(0, |d| d + 1);
+    Rc::new(Node { op: RefCell::new(op), dtype, shape, span, depth: std::cell::Cell::new(depth) })
+}
+
+/// Replaces `n`'s operation by a leaf (an input-less operation such as a distributed
+/// array), dropping its inputs.
+pub(crate) fn set_leaf(n: &Node, op: Op) {
+    debug_assert!(op_inputs(&op).is_empty());
+    *n.op.borrow_mut() = op;
+    n.depth.set(0);
+}
+
+/// `op` with each input replaced by `f(input)`.
+pub(crate) fn map_op_inputs(op: &Op, f: impl FnMut(&NodeRef) -> NodeRef) -> Op {
+    map_inputs(op, f)
 }
 
 /// A realised constant node.
@@ -373,6 +403,9 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
                 .with_note("the dtype and shape of this expression depend on the values of an array"))
         }
     }
+    if crate::dist::enabled() {
+        return crate::dist::realize(root);
+    }
     let level = debug_level();
     if level >= 2 {
         eprint!("HPXL_DEBUG realize:\n{}", crate::graph_text::dump(root));
@@ -399,6 +432,12 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
     if crate::control::checking() {
         for r in &pending {
             realize(r)?;
+        }
+        return Ok(());
+    }
+    if crate::dist::enabled() {
+        for r in &pending {
+            crate::dist::materialise(r)?;
         }
         return Ok(());
     }

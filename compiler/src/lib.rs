@@ -8,6 +8,7 @@ pub mod arrays;
 pub mod call;
 pub mod control;
 pub mod display;
+pub mod dist;
 pub mod eval;
 pub mod fuse;
 pub mod graph;

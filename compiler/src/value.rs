@@ -88,6 +88,14 @@ impl Array {
     /// Realises the array's current contents.
     pub fn realize(&self, span: Span) -> Result<NdArray, Diagnostic> {
         let base_node = self.base.borrow().node.clone();
+        if let (true, Some(v)) = (crate::dist::enabled(), &self.view) {
+            // A view of a distributed array fetches only the rows it touches.
+            graph::force(&base_node)?;
+            if crate::dist::dist_of(&base_node).is_some() {
+                let node = graph::node(graph::Op::View { x: base_node, view: (**v).clone() }, self.dtype, self.shape.clone(), span)?;
+                return graph::realize(&node);
+            }
+        }
         let base = graph::realize(&base_node)?;
         Ok(match &self.view {
             None => base,

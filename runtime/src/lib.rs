@@ -3,6 +3,7 @@
 
 pub mod array;
 pub mod cast;
+pub mod dist;
 pub mod dtype;
 pub mod exec;
 pub mod format;

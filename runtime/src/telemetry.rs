@@ -39,6 +39,9 @@ counters! {
     pool_hits: "Buffers served from the memory pool.",
     pool_misses: "Buffers freshly allocated (pool-sized requests that missed).",
     bytes_allocated: "Bytes of fresh kernel-output buffers.",
+    dist_bytes_sent: "Bytes this rank sent to other MPI ranks (self-copies excluded).",
+    dist_bytes_received: "Bytes this rank received from other MPI ranks.",
+    dist_exchanges: "Collective exchanges this rank took part in (fetches, gathers, reductions).",
 }
 
 impl Telemetry {
@@ -54,6 +57,9 @@ impl Telemetry {
             pool_hits: self.pool_hits - earlier.pool_hits,
             pool_misses: self.pool_misses - earlier.pool_misses,
             bytes_allocated: self.bytes_allocated - earlier.bytes_allocated,
+            dist_bytes_sent: self.dist_bytes_sent - earlier.dist_bytes_sent,
+            dist_bytes_received: self.dist_bytes_received - earlier.dist_bytes_received,
+            dist_exchanges: self.dist_exchanges - earlier.dist_exchanges,
         }
     }
 }

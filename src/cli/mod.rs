@@ -7,6 +7,7 @@ pub mod docs;
 pub mod engine;
 pub mod info;
 pub mod profile;
+pub mod spmd;
 
 use hpxl::Session;
 use std::io::Write;
@@ -17,7 +18,8 @@ pub fn run_text(session: &mut Session, name: &str, text: &str) -> i32 {
         Ok(_) => 0,
         Err(d) => {
             let _ = std::io::stdout().flush();
-            eprint!("{}", session.render(&d));
+            let text = session.render(&d);
+            spmd::report_error(&text);
             1
         }
     }

@@ -49,5 +49,21 @@ pub fn report(session: &mut Session) -> String {
         t.kernels_compiled,
         t.compile_ns as f64 * 1e-6,
     ));
+    // Under MPI: what each rank sent and received (a collective; only rank 0 prints).
+    if hpxl_runtime::dist::nranks() > 1 {
+        let mine: Vec<u8> = [t.dist_bytes_sent, t.dist_bytes_received, t.dist_exchanges]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let all = hpxl_runtime::dist::all_gather(&mine);
+        if hpxl_runtime::dist::rank() != 0 {
+            return String::new();
+        }
+        s.push_str("  MPI traffic per rank (this table is rank 0's; halo and gather bytes, self-copies excluded):\n");
+        for (q, b) in all.iter().enumerate() {
+            let v: Vec<u64> = b.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect();
+            s.push_str(&format!("    rank {q}: sent {} bytes, received {} bytes, {} exchanges\n", v[0], v[1], v[2]));
+        }
+    }
     s
 }

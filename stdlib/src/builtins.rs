@@ -566,7 +566,12 @@ fn realize(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     })?;
     for (i, v) in call.pos.iter().enumerate() {
         if let Value::Array(a) = v {
-            a.realize(call.arg_span(i))?;
+            if hpxl_compiler::dist::enabled() {
+                // Under MPI: computed, but left distributed (not gathered).
+                hpxl_compiler::graph::force(&a.node(call.arg_span(i))?)?;
+            } else {
+                a.realize(call.arg_span(i))?;
+            }
         }
     }
     Ok(match call.pos.len() {

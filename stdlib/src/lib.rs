@@ -12,6 +12,7 @@ pub mod random;
 pub mod reduce;
 pub mod rolling;
 pub mod shape;
+pub mod spmd;
 
 use hpxl_compiler::Registry;
 
@@ -28,5 +29,6 @@ pub fn registry() -> Registry {
     random::register(&mut r);
     io::register(&mut r);
     builtins::register(&mut r);
+    spmd::register(&mut r);
     r
 }

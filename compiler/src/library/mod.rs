@@ -37,6 +37,16 @@ pub trait LibraryFn: Debug {
     /// node's, as decided when it was built. Value-dependent failures (a singular
     /// matrix) are `KernelError`s; the caller attaches the node's span.
     fn eval(&self, inputs: &[NdArray], dtype: DType, shape: &[usize]) -> Result<NdArray, KernelError>;
+
+    /// The distributed array this leaf holds (`crate::dist`); None for every routine.
+    fn as_dist(&self) -> Option<&crate::dist::DistArray> {
+        None
+    }
+
+    /// Whether this leaf is a rank's own value (`crate::dist::LocalArray`).
+    fn is_rank_local(&self) -> bool {
+        false
+    }
 }
 
 /// The session's random stream (`random.seed`): a key and the position of the next

@@ -692,7 +692,13 @@ pub fn entropy_key() -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(nanos);
     h.write_u32(std::process::id());
-    h.finish()
+    let mut key = h.finish().to_le_bytes().to_vec();
+    // Under MPI every rank draws the same stream: rank 0's key (a collective, reached
+    // by every rank at the same draw since all ranks run the same program).
+    if hpxl_runtime::dist::nranks() > 1 {
+        hpxl_runtime::dist::broadcast(&mut key, 0);
+    }
+    u64::from_le_bytes(key[..8].try_into().unwrap_or([0; 8]))
 }
 
 /// Sets the stream to `key`, counter 0.

@@ -160,6 +160,30 @@ pub(crate) fn with_extension(path: &str, ext: &str) -> String {
     }
 }
 
+/// Whether this process writes no file: `hpxl check`, or a rank other than 0 under MPI
+/// (which waits until rank 0 has written, so a later `load` on any rank sees the file).
+pub(crate) fn skip_write() -> bool {
+    if hpxl_compiler::control::checking() {
+        return true;
+    }
+    if hpxl_runtime::dist::nranks() > 1 {
+        // Every rank is done reading the file's old contents before rank 0 replaces them.
+        hpxl_runtime::dist::barrier();
+    }
+    if hpxl_runtime::dist::rank() != 0 {
+        hpxl_runtime::dist::barrier();
+        return true;
+    }
+    false
+}
+
+/// Rank 0 has written a file: the other ranks, waiting in `skip_write`, go on.
+pub(crate) fn written() {
+    if hpxl_runtime::dist::nranks() > 1 {
+        hpxl_runtime::dist::barrier();
+    }
+}
+
 /// `np.save(file, arr, allow_pickle=True, fix_imports=True)`: writes one array (realised
 /// here) as a version 1.0 `.npy` file, byte for byte as NumPy writes it.
 fn save(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
@@ -168,12 +192,13 @@ fn save(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let a = array_of(s[1].as_ref().unwrap_or(&Value::None), call.arg_span(1))?;
     let span = call.span;
     let value = a.realize(span)?;
-    if hpxl_compiler::control::checking() {
-        // `hpxl check` writes no files (Note [Check mode]).
+    if crate::io::skip_write() {
+        // `hpxl check` writes no files (Note [Check mode]); under MPI rank 0 writes.
         return Ok(Value::None);
     }
     let mut file = File::create(&path).map_err(|e| os_error(&e, &path, span))?;
     npy::write_array(&mut file, &value).map_err(|e| os_error(&e, &path, span))?;
+    crate::io::written();
     Ok(Value::None)
 }
 

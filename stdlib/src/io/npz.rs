@@ -111,8 +111,8 @@ pub(super) fn savez(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     for (name, v, s) in &members {
         arrays.push((name.clone(), array_of(v, *s)?.realize(span)?));
     }
-    if hpxl_compiler::control::checking() {
-        // `hpxl check` writes no files (Note [Check mode]).
+    if crate::io::skip_write() {
+        // `hpxl check` writes no files (Note [Check mode]); under MPI rank 0 writes.
         return Ok(Value::None);
     }
     let out = File::create(&path).map_err(|e| os_error(&e, &path, span))?;
@@ -125,5 +125,6 @@ pub(super) fn savez(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     }
     let mut inner = zip.finish().map_err(|e| zip_error(e, &path, span))?;
     std::io::Write::flush(&mut inner).map_err(|e| os_error(&e, &path, span))?;
+    crate::io::written();
     Ok(Value::None)
 }

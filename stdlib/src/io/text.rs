@@ -650,11 +650,12 @@ pub(super) fn savetxt(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         out.push_str(&footer.replace('\n', &format!("\n{comments}")));
         out.push_str(&newline);
     }
-    if hpxl_compiler::control::checking() {
-        // `hpxl check` writes no files (Note [Check mode]).
+    if crate::io::skip_write() {
+        // `hpxl check` writes no files (Note [Check mode]); under MPI rank 0 writes.
         return Ok(Value::None);
     }
     let mut f = std::fs::File::create(&path).map_err(|e| os_error(&e, &path, span))?;
     f.write_all(out.as_bytes()).map_err(|e| os_error(&e, &path, span))?;
+    crate::io::written();
     Ok(Value::None)
 }

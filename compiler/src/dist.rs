@@ -1,0 +1,890 @@
+//! Distributed realisation (SPMD over MPI ranks, `hpxl_runtime::dist`).
+//!
+//! Every rank traces the same program and builds the same graph. A realised array at
+//! least `threshold()` elements large (or created with `dist=`) is *distributed*: each
+//! rank keeps only its block of rows along axis 0, in a `DistArray` leaf (an
+//! `Op::Library` node without inputs). Smaller results are replicated: every rank
+//! computes them, bit for bit the same.
+//!
+//! Note [Localising a graph]: to realise a node `r`, each rank works out which rows it
+//! needs of every node under `r` (`plan`, walking the pending graph from the root down):
+//! its own block of `r` if `r` is distributed, all of `r` otherwise; elementwise ops,
+//! reductions and scans over other axes need the same rows of their inputs (inputs
+//! broadcast along axis 0 are needed whole); a view needs the rows its strides touch,
+//! so a shifted slice `u[2:]` needs one row more than the rank owns — a halo; a scatter
+//! needs the rows of its base and the part of its value that lands in them. Anything
+//! else (matmul, sort, gather, concatenation, a reduction over axis 0, a reshape that
+//! does not keep rows) needs its inputs whole: the always-correct fallback, computed
+//! redundantly. The rows each rank needs of each `DistArray` leaf are then fetched in
+//! one exchange (`fetch`: an allgather of the requests, then an all-to-all that moves
+//! exactly the requested rows a rank does not own), and a *local* graph is built over
+//! the fetched blocks and realised by the ordinary single-process machinery (fusion,
+//! JIT, interp), unchanged. Since every rank plans the same graph, every rank takes
+//! part in the same exchanges in the same order, whatever its rows are.
+//!
+//! A node may be computed over more rows than asked for (`built` ⊇ needed): a scatter
+//! is computed over all the rows its base was computed over, so a chain of in-place
+//! stencil updates `u[1:-1] += f(u[:-2], u[2:])` keeps one buffer per step, its halo
+//! shrinking by the stencil's reach each step (ghost zones: one fetch of `k` halo rows
+//! serves `k` steps, and moves exactly the bytes `k` single-row exchanges would).
+//!
+//! Note [Distributed reductions]: see `reduce.rs`.
+
+mod reduce;
+
+use crate::graph::{self, NodeRef, Op, Region, ViewSpec};
+use crate::library::{KernelError, LibraryFn};
+use hpxl_grammar::{Code, Diagnostic};
+use hpxl_runtime::dist as comm;
+use hpxl_runtime::{shape_size, DType, Data, NdArray};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+/// Arrays with at least this many elements are distributed (when there are several
+/// ranks): `HPXL_DIST_THRESHOLD`, `hpxl --dist-threshold`, or this default.
+pub const DEFAULT_THRESHOLD: usize = 1 << 16;
+
+static THRESHOLD: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// The distribution threshold in elements.
+pub fn threshold() -> usize {
+    let t = THRESHOLD.load(Relaxed);
+    if t != usize::MAX {
+        return t;
+    }
+    let t = std::env::var("HPXL_DIST_THRESHOLD").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(DEFAULT_THRESHOLD);
+    THRESHOLD.store(t, Relaxed);
+    t
+}
+
+pub fn set_threshold(n: usize) {
+    THRESHOLD.store(n, Relaxed);
+}
+
+thread_local! {
+    /// Set while a local graph is realised: the ordinary machinery runs undisturbed.
+    static LOCAL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether realisation goes through this module: several ranks, not inside a local
+/// realisation, not in check mode.
+pub fn enabled() -> bool {
+    comm::active() && !LOCAL.with(|c| c.get()) && !crate::control::checking()
+}
+
+fn with_local<T>(f: impl FnOnce() -> T) -> T {
+    let was = LOCAL.with(|c| c.replace(true));
+    let out = f();
+    LOCAL.with(|c| c.set(was));
+    out
+}
+
+/// How rows are spread over ranks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Contiguous blocks in rank order (`hpxl_runtime::dist::block_offsets`).
+    Block,
+    /// Row `i` on rank `i % nranks`.
+    Cyclic,
+}
+
+impl Layout {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Block => "block",
+            Layout::Cyclic => "cyclic",
+        }
+    }
+}
+
+/// A distributed array: this rank's rows of a `shape`-shaped array, contiguous.
+#[derive(Debug)]
+pub struct DistArray {
+    pub local: NdArray,
+    pub shape: Vec<usize>,
+    pub layout: Layout,
+}
+
+impl DistArray {
+    pub fn nrows(&self) -> usize {
+        self.shape[0]
+    }
+
+    fn row_len(&self) -> usize {
+        self.shape[1..].iter().product()
+    }
+
+    /// Rows held by each rank.
+    pub fn partition_sizes(&self) -> Vec<usize> {
+        partition_sizes(self.nrows(), self.layout)
+    }
+
+    /// The rank holding row `i` and its index there.
+    fn owner(&self, i: usize, offs: &[usize]) -> (usize, usize) {
+        match self.layout {
+            Layout::Block => {
+                let q = offs.partition_point(|&o| o <= i) - 1;
+                (q, i - offs[q])
+            }
+            Layout::Cyclic => (i % comm::nranks(), i / comm::nranks()),
+        }
+    }
+}
+
+pub fn partition_sizes(n: usize, layout: Layout) -> Vec<usize> {
+    let p = comm::nranks();
+    match layout {
+        Layout::Block => {
+            let o = comm::block_offsets(n, p);
+            (0..p).map(|q| o[q + 1] - o[q]).collect()
+        }
+        Layout::Cyclic => (0..p).map(|q| (n + p - 1 - q) / p).collect(),
+    }
+}
+
+impl LibraryFn for DistArray {
+    fn name(&self) -> &'static str {
+        "dist"
+    }
+
+    fn as_dist(&self) -> Option<&DistArray> {
+        Some(self)
+    }
+
+    fn describe(&self) -> String {
+        format!("{} rows={:?}", self.layout.name(), self.partition_sizes())
+    }
+
+    /// A distributed leaf met by a path that does not localise (a safety net): every
+    /// rank gathers the whole array.
+    fn eval(&self, _inputs: &[NdArray], _dtype: DType, _shape: &[usize]) -> Result<NdArray, KernelError> {
+        Ok(gather_whole(self))
+    }
+}
+
+/// A rank's own value (what `scatter` and `gather` return): its shape or contents may
+/// differ between ranks, so nothing computed from it may take a collective path — such
+/// graphs are realised by each rank alone, and their results are rank-local too.
+#[derive(Debug)]
+pub struct LocalArray {
+    pub value: NdArray,
+}
+
+impl LibraryFn for LocalArray {
+    fn name(&self) -> &'static str {
+        "rank_local"
+    }
+
+    fn eval(&self, _inputs: &[NdArray], _dtype: DType, _shape: &[usize]) -> Result<NdArray, KernelError> {
+        Ok(self.value.clone())
+    }
+
+    fn is_rank_local(&self) -> bool {
+        true
+    }
+}
+
+/// A rank-local leaf holding `value` (see [`LocalArray`]).
+pub fn rank_local(value: NdArray, span: hpxl_grammar::Span) -> NodeRef {
+    let (dtype, shape) = (value.dtype(), value.shape.clone());
+    graph::raw_node(Op::Library { func: Rc::new(LocalArray { value }), xs: Vec::new() }, dtype, shape, span)
+}
+
+fn local_value(n: &NodeRef) -> Option<NdArray> {
+    n.with_op(|op| match op {
+        Op::Library { func, xs } if xs.is_empty() && func.is_rank_local() => Some(func.eval(&[], n.dtype, &n.shape).ok()?),
+        _ => None,
+    })
+}
+
+/// Whether the pending graph under `n` reads a rank-local leaf.
+fn reads_rank_local(n: &NodeRef) -> bool {
+    let mut stack = vec![n.clone()];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(m) = stack.pop() {
+        if !seen.insert(Rc::as_ptr(&m)) {
+            continue;
+        }
+        if local_value(&m).is_some() {
+            return true;
+        }
+        if !m.is_realised() && dist_of(&m).is_none() {
+            stack.extend(m.inputs());
+        }
+    }
+    false
+}
+
+/// The `DistArray` of a node, if it is a distributed leaf.
+pub fn dist_of(n: &NodeRef) -> Option<Rc<dyn LibraryFn>> {
+    n.with_op(|op| match op {
+        Op::Library { func, xs } if xs.is_empty() && func.as_dist().is_some() => Some(func.clone()),
+        _ => None,
+    })
+}
+
+/// Layout and partition sizes of a node's value (None: replicated or pending).
+pub fn describe(n: &NodeRef) -> Option<(Layout, Vec<usize>)> {
+    let f = dist_of(n)?;
+    let d = f.as_dist()?;
+    Some((d.layout, d.partition_sizes()))
+}
+
+/// The bytes of a contiguous array's elements.
+pub fn array_bytes(a: &NdArray) -> &[u8] {
+    bytes_of(a)
+}
+
+fn bytes_of(a: &NdArray) -> &[u8] {
+    let item = a.dtype().itemsize();
+    let ptr = a.data.as_ptr();
+    // SAFETY: `a` is contiguous from `offset` (callers pass contiguous arrays); the
+    // bytes of `size()` elements from there lie inside the storage.
+    unsafe { std::slice::from_raw_parts(ptr.add(a.offset * item), a.size() * item) }
+}
+
+/// An array of `dtype` and `shape` holding `bytes` (as `array_bytes` gave them).
+pub fn array_from_bytes(dtype: DType, shape: Vec<usize>, bytes: &[u8]) -> NdArray {
+    let n = shape_size(&shape);
+    // From the buffer pool: a fetch per stencil step reuses last step's buffer instead
+    // of page-faulting a fresh one.
+    let mut data = hpxl_runtime::pool::take(dtype, n).unwrap_or_else(|| Data::zeros(dtype, n));
+    debug_assert_eq!(bytes.len(), n * dtype.itemsize());
+    // SAFETY: `data` holds exactly `n` elements of `dtype`, `bytes.len()` bytes; the bytes
+    // came from an array of the same dtype (bools are 0/1 bytes).
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.as_mut_ptr(), bytes.len()) };
+    NdArray::from_data(data, shape)
+}
+
+/// Every rank gets the whole array (allgather; rows reordered for a cyclic layout).
+fn gather_whole(d: &DistArray) -> NdArray {
+    let parts = comm::all_gather(bytes_of(&d.local));
+    let rb = d.row_len() * d.local.dtype().itemsize();
+    let mut all = Vec::with_capacity(d.nrows() * rb);
+    match d.layout {
+        Layout::Block => {
+            for p in &parts {
+                all.extend_from_slice(p);
+            }
+        }
+        Layout::Cyclic => {
+            let p = comm::nranks();
+            for i in 0..d.nrows() {
+                let (q, k) = (i % p, i / p);
+                all.extend_from_slice(&parts[q][k * rb..(k + 1) * rb]);
+            }
+        }
+    }
+    array_from_bytes(d.local.dtype(), d.shape.clone(), &all)
+}
+
+/// Rows `[lo, hi)` of this rank's own block when `n` rows are block-distributed.
+pub fn my_block(n: usize) -> (usize, usize) {
+    let o = comm::block_offsets(n, comm::nranks());
+    let r = comm::rank();
+    (o[r], o[r + 1])
+}
+
+fn nrows(n: &NodeRef) -> usize {
+    if n.shape.is_empty() {
+        1
+    } else {
+        n.shape[0]
+    }
+}
+
+fn row_len(shape: &[usize]) -> usize {
+    shape.iter().skip(1).product()
+}
+
+/// Whether a result of this shape is distributed.
+fn should_distribute(n: &NodeRef) -> bool {
+    !n.shape.is_empty() && n.shape[0] >= 2 && shape_size(&n.shape) >= threshold().max(1)
+}
+
+/// Realises `root` on every rank and returns its whole value (gathered if distributed).
+pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
+    materialise(root)?;
+    if let Some(v) = root.value().or_else(|| local_value(root)) {
+        return Ok(v);
+    }
+    match dist_of(root) {
+        Some(f) => Ok(gather_whole(f.as_dist().expect("dist leaf"))),
+        None => Err(Diagnostic::new(Code::Internal, "in pass `dist`: root not realised")),
+    }
+}
+
+/// Realises `root` without gathering it: a distributed leaf or a replicated constant.
+pub fn materialise(root: &NodeRef) -> Result<(), Diagnostic> {
+    if root.is_realised() || dist_of(root).is_some() || local_value(root).is_some() {
+        return Ok(());
+    }
+    if reads_rank_local(root) {
+        let v = with_local(|| graph::realize(root))?;
+        graph::set_leaf(root, Op::Library { func: Rc::new(LocalArray { value: v }), xs: Vec::new() });
+        return Ok(());
+    }
+    // Pending in-place updates under the root are realised first, oldest first, so
+    // each becomes a distributed leaf that later realisations reuse (Note [Localising
+    // a graph]: a local graph's intermediate nodes are not the original nodes).
+    for s in pending_scatters(root) {
+        materialise(&s)?;
+    }
+    if let Some(v) = reduce::try_reduce(root)? {
+        graph::set_realised(root, v);
+        return Ok(());
+    }
+    materialise_as(root, should_distribute(root))
+}
+
+/// Pending scatters under `root` (not the root), inputs before consumers.
+fn pending_scatters(root: &NodeRef) -> Vec<NodeRef> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<(NodeRef, bool)> = root.inputs().into_iter().map(|x| (x, false)).collect();
+    while let Some((n, expanded)) = stack.pop() {
+        if n.is_realised() || dist_of(&n).is_some() {
+            continue;
+        }
+        if expanded {
+            if n.with_op(|op| matches!(op, Op::Scatter { .. })) {
+                out.push(n);
+            }
+            continue;
+        }
+        if !seen.insert(Rc::as_ptr(&n)) {
+            continue;
+        }
+        stack.push((n.clone(), true));
+        for x in n.inputs() {
+            stack.push((x, false));
+        }
+    }
+    out
+}
+
+/// Realises `root` distributed (this rank's block) or replicated.
+fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
+    let (lo, hi) = if distribute { my_block(root.shape[0]) } else { (0, nrows(root)) };
+    let local = localise(root, lo, hi)?;
+    let v = with_local(|| graph::realize(&local))?;
+    if distribute {
+        set_dist(root, v, Layout::Block);
+    } else {
+        graph::set_realised(root, v);
+    }
+    Ok(())
+}
+
+/// Makes `n` a distributed leaf holding this rank's rows `local`.
+fn set_dist(n: &NodeRef, local: NdArray, layout: Layout) {
+    let d = DistArray { local: local.to_contiguous(), shape: n.shape.clone(), layout };
+    graph::set_leaf(n, Op::Library { func: Rc::new(d), xs: Vec::new() });
+}
+
+/// `distribute(a, layout)` and `dist=` on creation functions: realises `n` and keeps
+/// only this rank's rows, whatever its size. With one rank, the array stays whole.
+pub fn distribute(n: &NodeRef, layout: Layout) -> Result<(), Diagnostic> {
+    if !enabled() || n.shape.is_empty() {
+        return graph::realize(n).map(drop);
+    }
+    if let Some(f) = dist_of(n) {
+        if f.as_dist().map(|d| d.layout) == Some(layout) {
+            return Ok(());
+        }
+    }
+    if layout == Layout::Block && n.shape[0] >= 1 {
+        // Computed by blocks directly: no rank ever holds the whole array.
+        if !n.is_realised() && dist_of(n).is_none() {
+            for s in pending_scatters(n) {
+                materialise(&s)?;
+            }
+            return materialise_as(n, true);
+        }
+    }
+    let whole = realize(n)?;
+    let whole = whole.to_contiguous();
+    let p = comm::nranks();
+    let r = comm::rank();
+    let rows = n.shape[0];
+    let rb = row_len(&n.shape) * whole.dtype().itemsize();
+    let bytes = bytes_of(&whole);
+    let mine: Vec<u8> = match layout {
+        Layout::Block => {
+            let (lo, hi) = my_block(rows);
+            bytes[lo * rb..hi * rb].to_vec()
+        }
+        Layout::Cyclic => (r..rows).step_by(p).flat_map(|i| bytes[i * rb..(i + 1) * rb].iter().copied()).collect(),
+    };
+    let mut shape = n.shape.clone();
+    shape[0] = mine.len() / rb.max(1);
+    if rb == 0 {
+        shape[0] = partition_sizes(rows, layout)[r];
+    }
+    let local = array_from_bytes(whole.dtype(), shape, &mine);
+    set_dist(n, local, layout);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------
+// Planning (Note [Localising a graph])
+
+type Range = (usize, usize);
+
+fn hull(a: Option<Range>, b: Range) -> Range {
+    match a {
+        None => b,
+        Some(a) if a.0 == a.1 => b,
+        Some(a) if b.0 == b.1 => a,
+        Some(a) => (a.0.min(b.0), a.1.max(b.1)),
+    }
+}
+
+/// How a node is rebuilt over its rows.
+#[derive(Clone, Debug)]
+enum Kind {
+    /// A leaf: realised constant (used whole) or distributed (fetched rows).
+    Leaf,
+    /// Computed whole from whole inputs (generators, library nodes, the fallback).
+    Whole,
+    /// The same operation over the same rows of the inputs (elementwise, reductions and
+    /// scans over other axes); `row_inputs[i]`: input `i` is sliced (else used whole).
+    Rows { row_inputs: Vec<bool> },
+    /// A view restricted to the output rows (`spec` already shifted to them).
+    View { spec: ViewSpec },
+    /// A reshape that keeps whole input rows: input rows `[a, b)`.
+    Reshape { a: usize, b: usize },
+    /// A scatter: `region` is relative to the base's row `lo` (None: the update misses
+    /// these rows); `value_rows`: the value's rows used (None: whole).
+    Scatter { region: Option<Region>, value_rows: Option<Range> },
+}
+
+/// What node `n` needs of its inputs to produce rows `[lo, hi)`; `req[i]` is the rows of
+/// input `i` (None: not needed).
+fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Option<Range>>) {
+    let whole = || (Kind::Whole, inputs.iter().map(|x| Some((0, nrows(x)))).collect());
+    let is_full = lo == 0 && hi == nrows(n);
+    n.with_op(|op| match op {
+        Op::Const(_) => (Kind::Leaf, vec![]),
+        Op::Library { func, xs } if xs.is_empty() && func.as_dist().is_some() => (Kind::Leaf, vec![]),
+        Op::Unary { .. } | Op::Cast { .. } | Op::Binary { .. } | Op::Select { .. } | Op::Broadcast { .. }
+            if !n.shape.is_empty() =>
+        {
+            let row_inputs: Vec<bool> = inputs
+                .iter()
+                .map(|x| x.shape.len() == n.shape.len() && x.shape[0] == n.shape[0] && !(x.shape[0] == 1 && !is_full))
+                .collect();
+            let req = inputs.iter().zip(&row_inputs).map(|(x, &r)| Some(if r { (lo, hi) } else { (0, nrows(x)) })).collect();
+            (Kind::Rows { row_inputs }, req)
+        }
+        Op::Reduce { axes, x, .. } if !n.shape.is_empty() && !axes.contains(&0) && x.shape[0] == n.shape[0] => {
+            (Kind::Rows { row_inputs: vec![true] }, vec![Some((lo, hi))])
+        }
+        Op::Scan { axis, .. } if *axis != 0 && !n.shape.is_empty() => {
+            (Kind::Rows { row_inputs: vec![true] }, vec![Some((lo, hi))])
+        }
+        Op::View { x, view } => {
+            let mut spec = view.clone();
+            if !spec.shape.is_empty() {
+                spec.offset = (spec.offset as isize + lo as isize * spec.strides[0]) as usize;
+                spec.shape[0] = hi - lo;
+            }
+            if x.shape.is_empty() {
+                return (Kind::View { spec }, vec![Some((0, 1))]);
+            }
+            let req = match footprint(&spec) {
+                None => (0, 0),
+                Some((a, b)) => {
+                    let rs = row_len(&x.shape).max(1);
+                    (a / rs, b / rs + 1)
+                }
+            };
+            (Kind::View { spec }, vec![Some(req)])
+        }
+        Op::Reshape { x } if !n.shape.is_empty() && !x.shape.is_empty() => {
+            let (orow, xr) = (row_len(&n.shape), row_len(&x.shape));
+            if orow == 0 || xr == 0 || (lo * orow) % xr != 0 || ((hi * orow) % xr != 0 && hi != n.shape[0]) {
+                return whole();
+            }
+            let a = lo * orow / xr;
+            let b = (hi * orow).div_ceil(xr).max(a);
+            (Kind::Reshape { a, b }, vec![Some((a, b))])
+        }
+        Op::Scatter { region, value, .. } if !n.shape.is_empty() => {
+            let rs = row_len(&n.shape);
+            let fetch_whole = |region: Option<Region>| (Kind::Scatter { region, value_rows: None }, vec![Some((lo, hi)), Some((0, nrows(value)))]);
+            let missed = (Kind::Scatter { region: None, value_rows: None }, vec![Some((lo, hi)), None]);
+            if rs == 0 {
+                return whole();
+            }
+            match region {
+                Region::View(spec) => {
+                    let Some((a, b)) = footprint(spec) else { return missed };
+                    let (ra, rb) = (a / rs, b / rs);
+                    if rb < lo || ra >= hi {
+                        return missed;
+                    }
+                    if lo <= ra && rb < hi {
+                        let mut s = spec.clone();
+                        s.offset -= lo * rs;
+                        return fetch_whole(Some(Region::View(s)));
+                    }
+                    // Rows of the region along its axis 0, if they walk whole rows.
+                    if spec.shape.is_empty() || spec.strides[0] <= 0 || spec.strides[0] as usize % rs != 0 {
+                        return whole();
+                    }
+                    let inner = ViewSpec { offset: spec.offset % rs, shape: spec.shape[1..].to_vec(), strides: spec.strides[1..].to_vec() };
+                    match footprint(&inner) {
+                        Some((ia, ib)) if ib < rs && ia < rs => {}
+                        _ => return whole(),
+                    }
+                    let (r0, step) = (spec.offset / rs, spec.strides[0] as usize / rs);
+                    let first = |row: usize| if row <= r0 { 0 } else { (row - r0).div_ceil(step) };
+                    let (j0, j1) = (first(lo).min(spec.shape[0]), first(hi).min(spec.shape[0]));
+                    if j0 >= j1 {
+                        return missed;
+                    }
+                    let mut s = spec.clone();
+                    s.offset = spec.offset + j0 * spec.strides[0] as usize - lo * rs;
+                    s.shape[0] = j1 - j0;
+                    let sliced = value.shape.len() == spec.shape.len() && value.shape[0] == spec.shape[0] && spec.shape[0] != 1;
+                    let vreq = if sliced { (j0, j1) } else { (0, nrows(value)) };
+                    (
+                        Kind::Scatter { region: Some(Region::View(s)), value_rows: sliced.then_some((j0, j1)) },
+                        vec![Some((lo, hi)), Some(vreq)],
+                    )
+                }
+                Region::Positions { positions, shape } => {
+                    let (Some(&a), Some(&b)) = (positions.iter().min(), positions.iter().max()) else { return missed };
+                    let (ra, rb) = (a / rs, b / rs);
+                    if rb < lo || ra >= hi {
+                        return missed;
+                    }
+                    if lo <= ra && rb < hi {
+                        let shifted: Vec<usize> = positions.iter().map(|&p| p - lo * rs).collect();
+                        return fetch_whole(Some(Region::Positions { positions: Rc::new(shifted), shape: shape.clone() }));
+                    }
+                    whole()
+                }
+            }
+        }
+        _ => whole(),
+    })
+}
+
+/// The lowest and highest flat offsets a view touches (None: empty).
+fn footprint(spec: &ViewSpec) -> Option<(usize, usize)> {
+    if spec.shape.contains(&0) {
+        return None;
+    }
+    let (mut a, mut b) = (spec.offset as isize, spec.offset as isize);
+    for (&s, &st) in spec.shape.iter().zip(&spec.strides) {
+        let ext = (s as isize - 1) * st;
+        if ext < 0 {
+            a += ext;
+        } else {
+            b += ext;
+        }
+    }
+    Some((a.max(0) as usize, b.max(0) as usize))
+}
+
+/// Builds the local graph computing rows `[lo, hi)` of `root` (Note [Localising a
+/// graph]); fetches the rows of distributed leaves it needs (collective).
+fn localise(root: &NodeRef, lo: usize, hi: usize) -> Result<NodeRef, Diagnostic> {
+    // Post-order of the pending graph (leaves included).
+    let mut order: Vec<NodeRef> = Vec::new();
+    let mut index: HashMap<*const graph::Node, usize> = HashMap::new();
+    let mut stack: Vec<(NodeRef, bool)> = vec![(root.clone(), false)];
+    while let Some((n, expanded)) = stack.pop() {
+        let key = Rc::as_ptr(&n);
+        if index.contains_key(&key) {
+            continue;
+        }
+        let leaf = n.is_realised() || dist_of(&n).is_some();
+        if !expanded && !leaf {
+            stack.push((n.clone(), true));
+            for x in n.inputs().into_iter().rev() {
+                if !index.contains_key(&Rc::as_ptr(&x)) {
+                    stack.push((x, false));
+                }
+            }
+            continue;
+        }
+        index.insert(key, order.len());
+        order.push(n);
+    }
+    let inputs: Vec<Vec<usize>> = order
+        .iter()
+        .map(|n| if n.is_realised() || dist_of(n).is_some() { vec![] } else { n.inputs().iter().map(|x| index[&Rc::as_ptr(x)]).collect() })
+        .collect();
+    let mut need: Vec<Option<Range>> = vec![None; order.len()];
+    let mut kinds: Vec<Option<Kind>> = vec![None; order.len()];
+    let root_i = order.len() - 1;
+    need[root_i] = Some((lo, hi));
+    for i in (0..order.len()).rev() {
+        let Some((a, b)) = need[i] else { continue };
+        let ins: Vec<NodeRef> = inputs[i].iter().map(|&j| order[j].clone()).collect();
+        let (kind, req) = plan(&order[i], a, b, &ins);
+        for (&j, r) in inputs[i].iter().zip(req) {
+            if let Some(r) = r {
+                need[j] = Some(hull(need[j], r));
+            }
+        }
+        kinds[i] = Some(kind);
+    }
+    // Fetch the rows of every distributed leaf, in post-order (the same on every rank).
+    let leaves: Vec<(usize, Range)> = (0..order.len())
+        .filter(|&i| dist_of(&order[i]).is_some())
+        .map(|i| (i, need[i].unwrap_or((0, 0))))
+        .collect();
+    let mut fetched: HashMap<usize, NodeRef> = HashMap::new();
+    if !leaves.is_empty() {
+        let blocks = fetch(&order, &leaves);
+        for ((i, _), b) in leaves.iter().zip(blocks) {
+            fetched.insert(*i, graph::constant(b, order[*i].span));
+        }
+    }
+    // Build in post-order: `built[i]` is the node computing rows `range[i]` of node i.
+    let mut built: Vec<Option<(NodeRef, Range)>> = vec![None; order.len()];
+    for i in 0..order.len() {
+        let (Some(kind), Some(want)) = (&kinds[i], need[i]) else { continue };
+        let n = &order[i];
+        let ins = &inputs[i];
+        // Rows `r` of input `j`, as a node, from what was built for it.
+        let rows_of = |j: usize, r: Range| -> Result<NodeRef, Diagnostic> {
+            let (node, have) = built[j].clone().ok_or_else(|| internal("input not built"))?;
+            row_view(&node, have, r)
+        };
+        let unchanged = |b: &[Option<(NodeRef, Range)>]| ins.iter().all(|&j| b[j].as_ref().is_some_and(|(x, _)| Rc::ptr_eq(x, &order[j])));
+        let full = (0, nrows(n));
+        let result: (NodeRef, Range) = match kind {
+            Kind::Leaf => match fetched.get(&i) {
+                Some(b) => (b.clone(), want),
+                None => (n.clone(), full),
+            },
+            Kind::Whole => {
+                if unchanged(&built) {
+                    (n.clone(), full)
+                } else {
+                    let mut k = 0;
+                    let mut err = None;
+                    let op = n.with_op(|op| {
+                        graph::map_op_inputs(op, |_| {
+                            let j = ins[k];
+                            k += 1;
+                            match rows_of(j, (0, nrows(&order[j]))) {
+                                Ok(x) => x,
+                                Err(e) => {
+                                    err = Some(e);
+                                    order[j].clone()
+                                }
+                            }
+                        })
+                    });
+                    if let Some(e) = err {
+                        return Err(e);
+                    }
+                    (graph::raw_node(op, n.dtype, n.shape.clone(), n.span), full)
+                }
+            }
+            Kind::Rows { row_inputs } => {
+                if want == full && unchanged(&built) {
+                    (n.clone(), full)
+                } else {
+                    let mut k = 0;
+                    let mut err = None;
+                    let op = n.with_op(|op| {
+                        graph::map_op_inputs(op, |_| {
+                            let j = ins[k];
+                            let r = if row_inputs[k] { want } else { (0, nrows(&order[j])) };
+                            k += 1;
+                            match rows_of(j, r) {
+                                Ok(x) => x,
+                                Err(e) => {
+                                    err = Some(e);
+                                    order[j].clone()
+                                }
+                            }
+                        })
+                    });
+                    if let Some(e) = err {
+                        return Err(e);
+                    }
+                    (graph::raw_node(op, n.dtype, with_rows(&n.shape, want), n.span), want)
+                }
+            }
+            Kind::View { spec } => {
+                let j = ins[0];
+                let (x, have) = built[j].clone().ok_or_else(|| internal("view input not built"))?;
+                if want == full && Rc::ptr_eq(&x, &order[j]) {
+                    (n.clone(), full)
+                } else {
+                    let mut spec = spec.clone();
+                    if !order[j].shape.is_empty() {
+                        spec.offset -= have.0 * row_len(&order[j].shape);
+                    }
+                    let op = Op::View { x, view: spec };
+                    (graph::raw_node(op, n.dtype, with_rows(&n.shape, want), n.span), want)
+                }
+            }
+            Kind::Reshape { a, b } => {
+                let x = rows_of(ins[0], (*a, *b))?;
+                (graph::raw_node(Op::Reshape { x }, n.dtype, with_rows(&n.shape, want), n.span), want)
+            }
+            Kind::Scatter { region, value_rows } => {
+                // Computed over every row its base was built for when the base is a
+                // computed step (Note [Localising a graph]); over its own rows when the
+                // base is a leaf (no copy of rows nobody reads).
+                let (base, have) = if matches!(kinds[ins[0]], Some(Kind::Leaf)) {
+                    (rows_of(ins[0], want)?, want)
+                } else {
+                    built[ins[0]].clone().ok_or_else(|| internal("scatter base not built"))?
+                };
+                match region {
+                    None => (base, have),
+                    Some(region) => {
+                        let rs = row_len(&n.shape);
+                        let shift = (want.0 - have.0) * rs;
+                        let region = match region {
+                            Region::View(s) => Region::View(ViewSpec { offset: s.offset + shift, ..s.clone() }),
+                            Region::Positions { positions, shape } => Region::Positions {
+                                positions: Rc::new(positions.iter().map(|&p| p + shift).collect()),
+                                shape: shape.clone(),
+                            },
+                        };
+                        let vj = ins[1];
+                        let value = rows_of(vj, value_rows.unwrap_or((0, nrows(&order[vj]))))?;
+                        let op = Op::Scatter { base, region, value };
+                        (graph::raw_node(op, n.dtype, with_rows(&n.shape, have), n.span), have)
+                    }
+                }
+            }
+        };
+        built[i] = Some(result);
+    }
+    let (node, have) = built[root_i].clone().ok_or_else(|| internal("root not built"))?;
+    row_view(&node, have, (lo, hi))
+}
+
+fn internal(msg: &str) -> Diagnostic {
+    Diagnostic::new(Code::Internal, format!("in pass `dist`: {msg}"))
+}
+
+fn with_rows(shape: &[usize], r: Range) -> Vec<usize> {
+    let mut s = shape.to_vec();
+    if !s.is_empty() {
+        s[0] = r.1 - r.0;
+    }
+    s
+}
+
+/// Rows `want` of a node holding rows `have` (a view unless they are the same rows).
+fn row_view(node: &NodeRef, have: Range, want: Range) -> Result<NodeRef, Diagnostic> {
+    if have == want || node.shape.is_empty() {
+        return Ok(node.clone());
+    }
+    if want.0 < have.0 || want.1 > have.1 {
+        return Err(internal(&format!("rows {want:?} asked of a node holding rows {have:?}")));
+    }
+    let shape = with_rows(&node.shape, (want.0, want.1.max(want.0)));
+    let spec = ViewSpec {
+        offset: (want.0 - have.0) * row_len(&node.shape),
+        strides: hpxl_runtime::contiguous_strides(&node.shape),
+        shape: shape.clone(),
+    };
+    Ok(graph::raw_node(Op::View { x: node.clone(), view: spec }, node.dtype, shape, node.span))
+}
+
+/// Fetches rows `need` of each distributed leaf onto this rank (collective: every rank
+/// calls it with the same leaves). Moves exactly the rows a rank asks for and another
+/// rank owns.
+fn fetch(order: &[NodeRef], leaves: &[(usize, Range)]) -> Vec<NdArray> {
+    let p = comm::nranks();
+    let me = comm::rank();
+    let mut req = Vec::with_capacity(leaves.len() * 16);
+    for &(_, (a, b)) in leaves {
+        req.extend_from_slice(&(a as u64).to_le_bytes());
+        req.extend_from_slice(&(b as u64).to_le_bytes());
+    }
+    let all_req: Vec<Vec<(usize, usize)>> = comm::all_gather(&req)
+        .iter()
+        .map(|r| r.chunks_exact(16).map(|c| (u64::from_le_bytes(c[..8].try_into().unwrap()) as usize, u64::from_le_bytes(c[8..].try_into().unwrap()) as usize)).collect())
+        .collect();
+    let dists: Vec<Rc<dyn LibraryFn>> = leaves.iter().map(|&(i, _)| dist_of(&order[i]).expect("dist leaf")).collect();
+    let mut send: Vec<Vec<u8>> = vec![Vec::new(); p];
+    for (k, f) in dists.iter().enumerate() {
+        let d = f.as_dist().unwrap();
+        let offs = comm::block_offsets(d.nrows(), p);
+        let rb = d.row_len() * d.local.dtype().itemsize();
+        let local = bytes_of(&d.local);
+        for (q, buf) in send.iter_mut().enumerate() {
+            let (a, b) = all_req[q][k];
+            if d.layout == Layout::Block {
+                // One contiguous run: the requested rows this rank owns (its own rows
+                // it copies itself, below, not through MPI).
+                let (lo, hi) = (a.max(offs[me]), b.min(offs[me + 1]));
+                if lo < hi && q != me {
+                    buf.extend_from_slice(&local[(lo - offs[me]) * rb..(hi - offs[me]) * rb]);
+                }
+                continue;
+            }
+            for i in a..b {
+                let (o, li) = d.owner(i, &offs);
+                if o == me {
+                    buf.extend_from_slice(&local[li * rb..(li + 1) * rb]);
+                }
+            }
+        }
+    }
+    let recv = comm::all_to_all(&send);
+    let mut cursor = vec![0usize; p];
+    let mut out = Vec::with_capacity(leaves.len());
+    for (k, f) in dists.iter().enumerate() {
+        let d = f.as_dist().unwrap();
+        let offs = comm::block_offsets(d.nrows(), p);
+        let rb = d.row_len() * d.local.dtype().itemsize();
+        let (a, b) = leaves[k].1;
+        if d.layout == Layout::Block {
+            if (a, b) == (offs[me], offs[me + 1]) {
+                // Exactly this rank's block: no copy.
+                out.push(d.local.clone());
+                continue;
+            }
+            // Pieces in row order, straight into one pooled buffer.
+            let shape = with_rows(&d.shape, (a, b));
+            let n = shape_size(&shape);
+            let dtype = d.local.dtype();
+            let mut data = hpxl_runtime::pool::take(dtype, n).unwrap_or_else(|| Data::zeros(dtype, n));
+            let dst = data.as_mut_ptr();
+            let local = bytes_of(&d.local);
+            for q in 0..p {
+                let (lo, hi) = (a.max(offs[q]), b.min(offs[q + 1]));
+                if lo < hi {
+                    let len = (hi - lo) * rb;
+                    let src = if q == me {
+                        &local[(lo - offs[me]) * rb..(hi - offs[me]) * rb]
+                    } else {
+                        cursor[q] += len;
+                        &recv[q][cursor[q] - len..cursor[q]]
+                    };
+                    // SAFETY: `data` holds rows `[a, b)` (`n` elements, `(b - a) * rb`
+                    // bytes); this piece is rows `[lo, hi)` of them.
+                    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst.add((lo - a) * rb), len) };
+                }
+            }
+            out.push(NdArray::from_data(data, shape));
+            continue;
+        }
+        let mut bytes = Vec::with_capacity((b - a) * rb);
+        for i in a..b {
+            let (o, _) = d.owner(i, &offs);
+            bytes.extend_from_slice(&recv[o][cursor[o]..cursor[o] + rb]);
+            cursor[o] += rb;
+        }
+        out.push(array_from_bytes(d.local.dtype(), with_rows(&d.shape, (a, b)), &bytes));
+    }
+    out
+}

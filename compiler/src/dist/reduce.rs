@@ -1,0 +1,220 @@
+//! Reductions over a distributed (or large) input: a local partial per rank, combined
+//! so that the result is bitwise the single-process one for any rank count.
+//!
+//! Note [Distributed reductions]: a full float sum is NumPy's pairwise tree over the
+//! flattened input (Note [Summation order] in `interp::reduce`): chunks of the reduced
+//! extent (at most 8192 when casting), each summed by `pairwise_sum`, whose split points
+//! depend only on the length. Each rank owns the elements of its block of rows. Walking
+//! the tree from the top, a subtree lying inside one rank's elements is *canonical*: that
+//! rank computes it with the same `pairwise_sum` (a subtree of NumPy's recursion is the
+//! recursion on the sub-slice). A leaf (at most 128 elements, summed in one piece)
+//! straddling two ranks is canonical too and goes to the rank owning its first element,
+//! which fetches the few elements beyond its block with its rows (a halo of at most one
+//! leaf). Canonical subtrees are ordered left to right and so are ranks, so an allgather
+//! of each rank's subtree sums, concatenated in rank order, lists them in tree order;
+//! every rank then folds the same tree over those values — the single-process
+//! additions, in the single-process order.
+//!
+//! Selections (min/max), logical reductions, counts and integer sums are exact and
+//! associative: each rank reduces its rows and the partials are reduced again, in rank
+//! order, by the interp's own routine. Everything else (products and moments of floats,
+//! arg-reductions, reductions over some axes including axis 0) takes the general path,
+//! which gathers the input.
+
+use super::{comm, localise, my_block, nrows, should_distribute, with_local};
+use crate::graph::{self, NodeRef, Op};
+use crate::interp::{self, Num};
+use crate::ops::ReduceOp;
+use hpxl_grammar::Diagnostic;
+use hpxl_runtime::{DType, NdArray};
+
+/// `pairwise_sum` does not split runs of at most this many elements.
+const PAIRWISE_LEAF: usize = 128;
+/// NumPy's buffer size (`interp::reduce`'s `NUMPY_BUFSIZE`).
+const NUMPY_BUFSIZE: usize = 8192;
+
+/// The distributed value of a full reduction `root`, or None when the general path
+/// should realise it.
+pub(super) fn try_reduce(root: &NodeRef) -> Result<Option<NdArray>, Diagnostic> {
+    let Some((op, loop_dtype, x, axes)) = root.with_op(|o| match o {
+        Op::Reduce { op, loop_dtype, x, axes, .. } => Some((*op, *loop_dtype, x.clone(), axes.clone())),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    if x.shape.is_empty() || axes.len() != x.shape.len() || x.shape.iter().product::<usize>() == 0 {
+        return Ok(None);
+    }
+    if !(should_distribute(&x) || has_dist(&x)) {
+        return Ok(None);
+    }
+    use ReduceOp::*;
+    let exact = match op {
+        Min | Max | NanMin | NanMax | Any | All | CountNonzero => true,
+        Sum if !loop_dtype.is_float() => true,
+        Sum => false,
+        _ => return Ok(None),
+    };
+    if exact {
+        return exact_reduce(root, op, loop_dtype, &x).map(Some);
+    }
+    match loop_dtype {
+        DType::Float64 => float_sum::<f64>(root, loop_dtype, &x).map(Some),
+        DType::Float32 => float_sum::<f32>(root, loop_dtype, &x).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Whether the pending graph under `n` reads a distributed leaf.
+fn has_dist(n: &NodeRef) -> bool {
+    let mut stack = vec![n.clone()];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(m) = stack.pop() {
+        if !seen.insert(std::rc::Rc::as_ptr(&m)) {
+            continue;
+        }
+        if super::dist_of(&m).is_some() {
+            return true;
+        }
+        if !m.is_realised() {
+            stack.extend(m.inputs());
+        }
+    }
+    false
+}
+
+fn kernel_err(root: &NodeRef, e: interp::KernelError) -> Diagnostic {
+    Diagnostic::new(e.code, e.message).with_label(root.span, "")
+}
+
+/// This rank's rows `[lo, hi)` of `x`, realised locally.
+fn local_rows(x: &NodeRef, lo: usize, hi: usize) -> Result<NdArray, Diagnostic> {
+    let local = localise(x, lo, hi)?;
+    with_local(|| graph::realize(&local))
+}
+
+fn exact_reduce(root: &NodeRef, op: ReduceOp, loop_dtype: DType, x: &NodeRef) -> Result<NdArray, Diagnostic> {
+    let (lo, hi) = my_block(nrows(x));
+    let local = local_rows(x, lo, hi)?;
+    let all: Vec<usize> = (0..x.shape.len()).collect();
+    // An empty block contributes nothing (min/max of nothing would be an error).
+    let mine: Vec<u8> = if lo < hi {
+        let part = interp::reduce(op, &local, &all, false, loop_dtype, root.dtype).map_err(|e| kernel_err(root, e))?;
+        super::bytes_of(&part.to_contiguous()).to_vec()
+    } else {
+        Vec::new()
+    };
+    let parts: Vec<u8> = comm::all_gather(&mine).concat();
+    let item = root.dtype.itemsize();
+    let partials = super::array_from_bytes(root.dtype, vec![parts.len() / item], &parts);
+    let (combine, dtype) = match op {
+        ReduceOp::CountNonzero => (ReduceOp::Sum, root.dtype),
+        ReduceOp::NanMin => (ReduceOp::NanMin, root.dtype),
+        ReduceOp::NanMax => (ReduceOp::NanMax, root.dtype),
+        other => (other, if matches!(other, ReduceOp::Any | ReduceOp::All) { DType::Bool } else { root.dtype }),
+    };
+    let v = interp::reduce(combine, &partials, &[0], false, dtype, root.dtype).map_err(|e| kernel_err(root, e))?;
+    Ok(reshaped(v, &root.shape))
+}
+
+fn reshaped(v: NdArray, shape: &[usize]) -> NdArray {
+    let v = v.to_contiguous();
+    NdArray::from_data(v.to_data(), shape.to_vec())
+}
+
+/// The chunks and the canonical subtrees of a full pairwise sum over `total` elements
+/// when rank `q` owns elements `[bounds[q], bounds[q + 1])` (Note [Distributed reductions]).
+struct Tree<'a> {
+    bounds: &'a [usize],
+}
+
+impl Tree<'_> {
+    fn owner(&self, s: usize) -> usize {
+        self.bounds.partition_point(|&b| b <= s).saturating_sub(1).min(self.bounds.len() - 2)
+    }
+
+    fn canonical(&self, s: usize, len: usize) -> bool {
+        let q = self.owner(s);
+        len <= PAIRWISE_LEAF || s + len <= self.bounds[q + 1]
+    }
+
+    fn split(len: usize) -> usize {
+        let mut half = len / 2;
+        half -= half % 8;
+        half
+    }
+
+    /// Canonical subtrees under `(s, len)`, left to right, with their owners.
+    fn walk(&self, s: usize, len: usize, out: &mut Vec<(usize, usize, usize)>) {
+        if self.canonical(s, len) {
+            out.push((s, len, self.owner(s)));
+            return;
+        }
+        let half = Self::split(len);
+        self.walk(s, half, out);
+        self.walk(s + half, len - half, out);
+    }
+
+    fn fold<T: Num>(&self, s: usize, len: usize, vals: &mut impl Iterator<Item = T>) -> T {
+        if self.canonical(s, len) {
+            return vals.next().unwrap_or(T::ZERO);
+        }
+        let half = Self::split(len);
+        let a = self.fold(s, half, vals);
+        let b = self.fold(s + half, len - half, vals);
+        T::add(a, b)
+    }
+}
+
+fn float_sum<T: Num + Copy>(root: &NodeRef, loop_dtype: DType, x: &NodeRef) -> Result<NdArray, Diagnostic> {
+    let total: usize = x.shape.iter().product();
+    let casting = x.dtype != loop_dtype;
+    let chunk = if casting { total.min(NUMPY_BUFSIZE) } else { total };
+    let rl = total / nrows(x);
+    let p = comm::nranks();
+    let offs = comm::block_offsets(nrows(x), p);
+    let bounds: Vec<usize> = offs.iter().map(|&r| r * rl).collect();
+    let tree = Tree { bounds: &bounds };
+    let me = comm::rank();
+    let mut mine: Vec<(usize, usize)> = Vec::new();
+    let mut nodes = Vec::new();
+    let mut c = 0;
+    while c < total {
+        let len = chunk.min(total - c);
+        nodes.clear();
+        tree.walk(c, len, &mut nodes);
+        mine.extend(nodes.iter().filter(|n| n.2 == me).map(|n| (n.0, n.1)));
+        c += len;
+    }
+    // The rows holding this rank's subtrees (its block, plus at most one leaf beyond).
+    let (lo, hi) = match (mine.first(), mine.last()) {
+        (Some(a), Some(b)) => (a.0 / rl, (b.0 + b.1).div_ceil(rl)),
+        _ => (offs[me], offs[me]),
+    };
+    let local = local_rows(x, lo, hi)?;
+    let local = if casting { local.astype(loop_dtype) } else { local.to_contiguous() };
+    let vals: Vec<T> = {
+        let bytes = super::bytes_of(&local);
+        // SAFETY: `local` is contiguous storage of `loop_dtype`, whose Rust type is `T`.
+        let s = unsafe { std::slice::from_raw_parts(bytes.as_ptr() as *const T, bytes.len() / std::mem::size_of::<T>()) };
+        let base = lo * rl;
+        mine.iter().map(|&(s0, len)| T::sum_slice(&s[s0 - base..s0 - base + len])).collect()
+    };
+    // SAFETY: plain numbers reinterpreted as bytes and back (same type on every rank).
+    let my_bytes = unsafe { std::slice::from_raw_parts(vals.as_ptr() as *const u8, vals.len() * std::mem::size_of::<T>()) };
+    let all = comm::all_gather(my_bytes).concat();
+    let all_vals: Vec<T> = all
+        .chunks_exact(std::mem::size_of::<T>())
+        .map(|b| unsafe { std::ptr::read_unaligned(b.as_ptr() as *const T) })
+        .collect();
+    let mut it = all_vals.into_iter();
+    let mut acc = T::ZERO;
+    let mut c = 0;
+    while c < total {
+        let len = chunk.min(total - c);
+        acc = T::add(acc, tree.fold(c, len, &mut it));
+        c += len;
+    }
+    let v = interp::make(vec![acc], vec![], root.dtype);
+    Ok(reshaped(v, &root.shape))
+}

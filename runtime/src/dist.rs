@@ -1,0 +1,234 @@
+//! The process group: rank, rank count and the few collectives distributed arrays need,
+//! over MPI with feature `mpi` and as the one-rank identity without it.
+//!
+//! Every collective moves bytes (`u8` buffers); the compiler's `dist` module packs typed
+//! rows into them. Bytes that leave or reach this rank are counted in `telemetry`
+//! (`dist_bytes_sent`/`dist_bytes_received`; a rank's copy to itself is not counted), so
+//! `--profile` can show what a halo exchange really moved.
+//!
+//! Note [MPI lives on the session thread]: MPI is initialised with `Threading::Single`
+//! by the `hpxl` binary's main thread, and only that thread calls these functions (the
+//! CLI's session runs there; rayon workers never communicate). Without `init` (a library
+//! host, a test, or a binary not started by `mpirun`) the group is one rank.
+
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+static RANK: AtomicUsize = AtomicUsize::new(0);
+static NRANKS: AtomicUsize = AtomicUsize::new(1);
+
+/// This process's rank (0 without MPI).
+pub fn rank() -> usize {
+    RANK.load(Relaxed)
+}
+
+/// The number of ranks (1 without MPI).
+pub fn nranks() -> usize {
+    NRANKS.load(Relaxed)
+}
+
+/// Whether arrays may be distributed: more than one rank.
+pub fn active() -> bool {
+    nranks() > 1
+}
+
+/// Whether this process was started by an MPI launcher (MPICH's hydra sets `PMI_SIZE`,
+/// Open MPI `OMPI_COMM_WORLD_SIZE`).
+pub fn launched_by_mpirun() -> bool {
+    std::env::var_os("PMI_SIZE").is_some() || std::env::var_os("OMPI_COMM_WORLD_SIZE").is_some()
+}
+
+#[cfg(feature = "mpi")]
+mod imp {
+    use super::*;
+    use crate::telemetry;
+    use mpi::collective::{CommunicatorCollectives, Root};
+    use mpi::datatype::{Partition, PartitionMut};
+    use mpi::topology::{Communicator, SimpleCommunicator};
+    use mpi::Count;
+    use std::sync::Mutex;
+
+    static UNIVERSE: Mutex<Option<mpi::environment::Universe>> = Mutex::new(None);
+
+    fn world() -> SimpleCommunicator {
+        SimpleCommunicator::world()
+    }
+
+    pub fn init() -> bool {
+        let mut u = UNIVERSE.lock().unwrap_or_else(|e| e.into_inner());
+        if u.is_some() {
+            return true;
+        }
+        let Some(universe) = mpi::initialize() else { return false };
+        let w = universe.world();
+        RANK.store(w.rank() as usize, Relaxed);
+        NRANKS.store(w.size() as usize, Relaxed);
+        *u = Some(universe);
+        true
+    }
+
+    pub fn finalize() {
+        let universe = UNIVERSE.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(universe);
+    }
+
+    pub fn initialized() -> bool {
+        UNIVERSE.lock().map(|u| u.is_some()).unwrap_or(false)
+    }
+
+    pub fn barrier() {
+        if initialized() {
+            world().barrier();
+        }
+    }
+
+    pub fn abort(code: i32) -> ! {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        if initialized() {
+            world().abort(code)
+        }
+        std::process::exit(code)
+    }
+
+    fn displs(counts: &[Count]) -> Vec<Count> {
+        counts.iter().scan(0, |acc, &c| Some(std::mem::replace(acc, *acc + c))).collect()
+    }
+
+    pub fn all_gather(mine: &[u8]) -> Vec<Vec<u8>> {
+        if !initialized() {
+            return vec![mine.to_vec()];
+        }
+        let w = world();
+        let p = w.size() as usize;
+        let mut counts = vec![0 as Count; p];
+        w.all_gather_into(&(mine.len() as Count), &mut counts[..]);
+        let d = displs(&counts);
+        let total: usize = counts.iter().map(|&c| c as usize).sum();
+        let mut buf = vec![0u8; total];
+        {
+            let mut part = PartitionMut::new(&mut buf[..], &counts[..], &d[..]);
+            w.all_gather_varcount_into(mine, &mut part);
+        }
+        telemetry::add::dist_exchanges(1);
+        telemetry::add::dist_bytes_sent((mine.len() * (p - 1)) as u64);
+        telemetry::add::dist_bytes_received((total - mine.len()) as u64);
+        (0..p).map(|q| buf[d[q] as usize..(d[q] + counts[q]) as usize].to_vec()).collect()
+    }
+
+    pub fn all_to_all(send: &[Vec<u8>]) -> Vec<Vec<u8>> {
+        if !initialized() {
+            return send.to_vec();
+        }
+        let w = world();
+        let p = w.size() as usize;
+        let me = w.rank() as usize;
+        let scounts: Vec<Count> = send.iter().map(|v| v.len() as Count).collect();
+        let mut rcounts = vec![0 as Count; p];
+        w.all_to_all_into(&scounts[..], &mut rcounts[..]);
+        let sd = displs(&scounts);
+        let rd = displs(&rcounts);
+        let sbuf: Vec<u8> = send.concat();
+        let mut rbuf = vec![0u8; rcounts.iter().map(|&c| c as usize).sum()];
+        {
+            let spart = Partition::new(&sbuf[..], &scounts[..], &sd[..]);
+            let mut rpart = PartitionMut::new(&mut rbuf[..], &rcounts[..], &rd[..]);
+            w.all_to_all_varcount_into(&spart, &mut rpart);
+        }
+        telemetry::add::dist_exchanges(1);
+        let sent: usize = (0..p).filter(|&q| q != me).map(|q| scounts[q] as usize).sum();
+        let recv: usize = (0..p).filter(|&q| q != me).map(|q| rcounts[q] as usize).sum();
+        telemetry::add::dist_bytes_sent(sent as u64);
+        telemetry::add::dist_bytes_received(recv as u64);
+        (0..p).map(|q| rbuf[rd[q] as usize..(rd[q] + rcounts[q]) as usize].to_vec()).collect()
+    }
+
+    pub fn broadcast(buf: &mut Vec<u8>, root: usize) {
+        if !initialized() {
+            return;
+        }
+        let w = world();
+        let r = w.process_at_rank(root as i32);
+        let mut len = buf.len() as u64;
+        r.broadcast_into(&mut len);
+        buf.resize(len as usize, 0);
+        r.broadcast_into(&mut buf[..]);
+        telemetry::add::dist_exchanges(1);
+        if w.rank() as usize == root {
+            telemetry::add::dist_bytes_sent(len * (w.size() as u64 - 1));
+        } else {
+            telemetry::add::dist_bytes_received(len);
+        }
+    }
+}
+
+#[cfg(not(feature = "mpi"))]
+mod imp {
+    pub fn init() -> bool {
+        false
+    }
+    pub fn finalize() {}
+    pub fn barrier() {}
+    pub fn abort(code: i32) -> ! {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        std::process::exit(code)
+    }
+    pub fn all_gather(mine: &[u8]) -> Vec<Vec<u8>> {
+        vec![mine.to_vec()]
+    }
+    pub fn all_to_all(send: &[Vec<u8>]) -> Vec<Vec<u8>> {
+        send.to_vec()
+    }
+    pub fn broadcast(_buf: &mut Vec<u8>, _root: usize) {}
+}
+
+/// Initialises MPI (feature `mpi`); false without the feature or when MPI refuses.
+pub fn init() -> bool {
+    imp::init()
+}
+
+/// Finalises MPI if `init` ran; call once, at the end of the process's work.
+pub fn finalize() {
+    imp::finalize()
+}
+
+/// Waits for every rank.
+pub fn barrier() {
+    imp::barrier()
+}
+
+/// Ends every rank of the job with `code` (`MPI_Abort`); without MPI, this process.
+pub fn abort(code: i32) -> ! {
+    imp::abort(code)
+}
+
+/// Every rank's `mine`, in rank order, on every rank.
+pub fn all_gather(mine: &[u8]) -> Vec<Vec<u8>> {
+    imp::all_gather(mine)
+}
+
+/// Sends `send[q]` to rank `q`; returns what each rank sent to this one, in rank order.
+pub fn all_to_all(send: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    imp::all_to_all(send)
+}
+
+/// Replaces `buf` on every rank with `root`'s.
+pub fn broadcast(buf: &mut Vec<u8>, root: usize) {
+    imp::broadcast(buf, root)
+}
+
+/// The block partition of `n` rows over `p` ranks: the first `n % p` ranks hold one row
+/// more. Returns the `p + 1` row offsets.
+pub fn block_offsets(n: usize, p: usize) -> Vec<usize> {
+    let (q, r) = (n / p, n % p);
+    let mut offs = Vec::with_capacity(p + 1);
+    let mut at = 0;
+    offs.push(0);
+    for k in 0..p {
+        at += q + usize::from(k < r);
+        offs.push(at);
+    }
+    offs
+}

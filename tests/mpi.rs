@@ -1,0 +1,113 @@
+//! SPMD runs under `mpirun` (feature `mpi`; needs MPICH's `mpirun` on the PATH).
+//!
+//! One `mpirun` per rank count (1, 2, 3, 4) runs the whole corpus — conformance
+//! programs, golden programs, examples and the distributed programs in `tests/mpi/` —
+//! through the hidden `hpxl --run-many`, with a distribution threshold of 4 elements so
+//! that even tiny arrays are partitioned (with empty partitions at 3 and 4 ranks). Each
+//! program's output must be exactly the single-process output.
+#![cfg(feature = "mpi")]
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+const HPXL: &str = env!("CARGO_BIN_EXE_hpxl");
+
+fn corpus() -> Vec<String> {
+    let mut files = Vec::new();
+    for (dir, ext) in [("tests/conformance", "py"), ("tests/golden", "hx"), ("examples", "hx"), ("tests/mpi", "hx")] {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .map(|p| p.display().to_string())
+            // 2^40-byte allocations: whether they fail up front depends on the machine's
+            // overcommit policy, not on hpxl, and they are slow where they do not.
+            .filter(|p| !p.contains("err_alloc"))
+            .collect();
+        v.sort();
+        files.extend(v);
+    }
+    files
+}
+
+fn blocks(text: &str) -> BTreeMap<String, String> {
+    text.split("\x1e== ").skip(1).map(|b| (b.split('\n').next().unwrap_or("").to_string(), b.to_string())).collect()
+}
+
+fn run(cmd: &mut Command) -> (String, String, Option<i32>) {
+    let out = cmd.output().expect("cannot start hpxl / mpirun (is MPICH installed?)");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code())
+}
+
+#[test]
+fn corpus_is_identical_on_1_to_4_ranks() {
+    let list = std::env::temp_dir().join(format!("hpxl_mpi_corpus_{}.txt", std::process::id()));
+    let files = corpus();
+    std::fs::write(&list, files.join("\n")).unwrap();
+    let (single, err, _) = run(Command::new(HPXL).arg("--run-many").arg(&list));
+    let expected = blocks(&single);
+    assert_eq!(expected.len(), files.len(), "single-process run stopped early:\n{err}");
+    let mut failures = Vec::new();
+    for n in 1..=4 {
+        let (out, err, code) = run(Command::new("timeout")
+            .args(["300", "mpirun", "-n", &n.to_string(), HPXL, "--dist-threshold", "4", "--run-many"])
+            .arg(&list));
+        let got = blocks(&out);
+        for (name, want) in &expected {
+            match got.get(name) {
+                Some(g) if g == want => {}
+                Some(g) => failures.push(format!("{n} ranks, {name}:\n--- single\n{want}\n--- mpirun\n{g}")),
+                None => failures.push(format!("{n} ranks, {name}: no output (exit {code:?})\n{err}")),
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&list);
+    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n"));
+}
+
+#[test]
+fn heat_example_prints_the_same_on_2_and_3_ranks() {
+    let (want, _, _) = run(Command::new(HPXL).arg("examples/heat.hx"));
+    for n in ["2", "3"] {
+        let (got, err, code) = run(Command::new("timeout").args(["120", "mpirun", "-n", n, HPXL, "examples/heat.hx"]));
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(got, want, "{n} ranks");
+    }
+}
+
+#[test]
+fn an_error_on_one_rank_is_reported_once_and_stops_every_rank() {
+    let script = std::env::temp_dir().join(format!("hpxl_mpi_err_{}.hx", std::process::id()));
+    std::fs::write(&script, "x = zeros((100, 3), dist=\"block\")\nif rank() == 1:\n    y = undefined_name\nprint(x.sum())\n").unwrap();
+    let start = std::time::Instant::now();
+    let (out, err, code) = run(Command::new("timeout").args(["60", "mpirun", "-n", "2", HPXL]).arg(&script));
+    let _ = std::fs::remove_file(&script);
+    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
+    assert_ne!(code, Some(0));
+    assert_ne!(code, Some(124), "the job hung");
+    assert_eq!(err.matches("E0").count(), 1, "reported once:\n{err}");
+    assert!(err.contains("raised on rank 1 of 2"), "{err}");
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn profile_reports_halo_bytes_only() {
+    // 1-D stencil over 10^5 float64 on 2 ranks: each realisation fetches k halo rows of
+    // 8 bytes per neighbour for k pending steps, and the final sum allgathers partials.
+    let script = std::env::temp_dir().join(format!("hpxl_mpi_halo_{}.hx", std::process::id()));
+    std::fs::write(&script, "u = zeros(100000, dist=\"block\")\nu[50000] = 1.0\nfor i in range(40):\n    u[1:-1] = 0.5 * u[1:-1] + 0.25 * (u[:-2] + u[2:])\nrealize(u)\n").unwrap();
+    let (_, err, code) = run(Command::new("timeout").args(["60", "mpirun", "-n", "2", HPXL, "--profile"]).arg(&script));
+    let _ = std::fs::remove_file(&script);
+    assert_eq!(code, Some(0), "{err}");
+    let sent: Vec<u64> = err
+        .lines()
+        .filter(|l| l.trim_start().starts_with("rank ") && l.contains("sent"))
+        .map(|l| l.split("sent ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(sent.len(), 2, "{err}");
+    for s in sent {
+        // 40 steps × 1 row × 8 bytes of halo, plus the requests' bookkeeping (16 bytes per
+        // fetch) — far below the 400 kB a gather would move.
+        assert!(s >= 320 && s < 2000, "sent {s} bytes:\n{err}");
+    }
+}
