@@ -44,7 +44,7 @@ fn main() {
         cases.retain(|(name, _)| name.contains(f.as_str()));
     }
     let mut own_cache = None;
-    if cfg!(feature = "llvm") && std::env::var_os("HPXL_CACHE_DIR").is_none() {
+    if cfg!(any(feature = "llvm", feature = "llvm-static")) && std::env::var_os("HPXL_CACHE_DIR").is_none() {
         // A run must not read objects another build left in the user's cache.
         let dir = std::env::temp_dir().join(format!("hpxl-programs-cache-{}", std::process::id()));
         std::env::set_var("HPXL_CACHE_DIR", &dir);
@@ -92,7 +92,7 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
     check_outcome("interp", &expected, &outcome, &mut problems);
     let only = std::env::var("HPXL_PROGRAMS_BACKENDS").ok();
     let mut backends = vec![hpxl::Backend::Cranelift];
-    if cfg!(feature = "llvm") {
+    if cfg!(any(feature = "llvm", feature = "llvm-static")) {
         backends.push(hpxl::Backend::Llvm);
     }
     if let Some(only) = &only {
