@@ -43,10 +43,12 @@ fn main() {
     if let Some(f) = &filter {
         cases.retain(|(name, _)| name.contains(f.as_str()));
     }
-    if cfg!(feature = "llvm") && std::env::var_os("HPXL_CACHE_DIR").is_none() {
+    let mut own_cache = None;
+    if cfg!(any(feature = "llvm", feature = "llvm-static")) && std::env::var_os("HPXL_CACHE_DIR").is_none() {
         // A run must not read objects another build left in the user's cache.
         let dir = std::env::temp_dir().join(format!("hpxl-programs-cache-{}", std::process::id()));
         std::env::set_var("HPXL_CACHE_DIR", &dir);
+        own_cache = Some(dir);
     }
     let mut failures = Vec::new();
     for (name, path) in &cases {
@@ -54,6 +56,9 @@ fn main() {
             Ok(()) => {}
             Err(msg) => failures.push(format!("--- {name} ({})\n{msg}", path.display())),
         }
+    }
+    if let Some(dir) = own_cache {
+        let _ = std::fs::remove_dir_all(dir);
     }
     println!("programs: {} run, {} passed, {} failed", cases.len(), cases.len() - failures.len(), failures.len());
     if !failures.is_empty() {
@@ -87,7 +92,7 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
     check_outcome("interp", &expected, &outcome, &mut problems);
     let only = std::env::var("HPXL_PROGRAMS_BACKENDS").ok();
     let mut backends = vec![hpxl::Backend::Cranelift];
-    if cfg!(feature = "llvm") {
+    if cfg!(any(feature = "llvm", feature = "llvm-static")) {
         backends.push(hpxl::Backend::Llvm);
     }
     if let Some(only) = &only {
