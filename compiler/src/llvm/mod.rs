@@ -138,7 +138,10 @@ pub fn compile(k: &Kernel) -> Result<Compiled, String> {
         let addr = orc::load(&object, &externs, &entry_name)?;
         return Ok(compiled(addr, format!("; llvm: object loaded from the disk cache ({key})\n")));
     }
-    let (object, ir) = build_object(k, &plan, &entry_name)?;
+    // A lowering bug may panic (an internal invariant of the plan); no kernel may take
+    // the process down: the caller falls back to Cranelift on an error.
+    let (object, ir) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_object(k, &plan, &entry_name)))
+        .unwrap_or_else(|_| Err("llvm backend: code generation panicked".to_string()))?;
     cache::write(&key, &text, &object);
     let addr = orc::load(&object, &externs, &entry_name)?;
     Ok(compiled(addr, ir))
