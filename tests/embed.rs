@@ -212,6 +212,29 @@ fn compiled_functions_replay_their_trace() {
 }
 
 #[test]
+fn alternating_structures_each_replay_their_own_trace() {
+    // Calls whose structure differs from the previous call's only in dtype, shape, a
+    // scalar's value or a tuple's contents must not take the previous call's trace.
+    let mut s = Session::builder().output(Box::new(std::io::sink())).build().unwrap();
+    let f = s.compile("def f(x, k):\n    return x * k + 1").unwrap();
+    let arr = |v: Vec<f64>, shape: &[usize]| HostValue::from(HostArray::new(v, shape).unwrap());
+    for _ in 0..3 {
+        let r = s.call(&f, &[arr(vec![1.0, 2.0], &[2]), 2i64.into()]).unwrap();
+        assert_eq!(f64s(&r), vec![3.0, 5.0]);
+        let r = s.call(&f, &[arr(vec![1.0, 2.0], &[1, 2]), 2i64.into()]).unwrap();
+        assert_eq!(r.as_array().unwrap().shape(), &[1, 2][..]);
+        let r = s.call(&f, &[arr(vec![1.0, 2.0], &[2]), 3i64.into()]).unwrap();
+        assert_eq!(f64s(&r), vec![4.0, 7.0]);
+        let r = s.call(&f, &[vec![1i64, 2].into(), 3i64.into()]).unwrap();
+        assert_eq!(r.as_array().unwrap().dtype(), DType::Int64);
+        assert_eq!(r.as_array().unwrap().to_vec::<i64>(), vec![4, 7]);
+        let r = s.call(&f, &[arr(vec![1.0, 2.0], &[2]), 0.5f64.into()]).unwrap();
+        assert_eq!(f64s(&r), vec![1.5, 2.0]);
+    }
+    assert_eq!(s.trace_count(&f), Some(5));
+}
+
+#[test]
 fn functions_with_effects_are_traced_every_call() {
     let cap = hpxl::Capture::default();
     let mut s = Session::builder().output(Box::new(cap.clone())).build().unwrap();

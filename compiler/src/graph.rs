@@ -229,6 +229,43 @@ pub(crate) fn op_inputs_of(op: &Op) -> Vec<NodeRef> {
     op_inputs(op)
 }
 
+/// Calls `f` on every input node of `op`, in `op_inputs` order, without allocating
+/// (the per-node paths of small-array loops run this several times per node).
+pub(crate) fn for_each_input(op: &Op, mut f: impl FnMut(&NodeRef)) {
+    match op {
+        Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => {}
+        Op::Unary { x, .. }
+        | Op::Cast { x }
+        | Op::Reduce { x, .. }
+        | Op::Scan { x, .. }
+        | Op::View { x, .. }
+        | Op::Broadcast { x }
+        | Op::Reshape { x }
+        | Op::Gather { x, .. } => f(x),
+        Op::Binary { a, b, .. } | Op::MatMul { a, b } => {
+            f(a);
+            f(b);
+        }
+        Op::Select { cond, a, b } => {
+            f(cond);
+            f(a);
+            f(b);
+        }
+        Op::Scatter { base, value, .. } => {
+            f(base);
+            f(value);
+        }
+        Op::Concat { xs, .. } | Op::Library { xs, .. } => xs.iter().for_each(f),
+    }
+}
+
+/// One more than the deepest pending chain below `op`'s inputs (0 for a leaf).
+fn depth_of(op: &Op) -> u32 {
+    let mut depth = None;
+    for_each_input(op, |n| depth = depth.max(Some(n.depth.get())));
+    depth.map_or(0, |d| d + 1)
+}
+
 fn op_inputs(op: &Op) -> Vec<NodeRef> {
     match op {
         Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => Vec::new(),
@@ -251,6 +288,15 @@ impl Drop for Node {
     /// Drops long chains iteratively so a deep pending graph cannot overflow the stack.
     fn drop(&mut self) {
         let op = std::mem::replace(self.op.get_mut(), Op::Eye { k: 0 });
+        // An input held only by `op` (possibly more than once: `x * x`) would be dropped
+        // with it, recursively; every other input just loses a count.
+        let mut refs = 0;
+        for_each_input(&op, |_| refs += 1);
+        let mut last_owner = false;
+        for_each_input(&op, |n| last_owner |= Rc::strong_count(n) <= refs);
+        if !last_owner {
+            return;
+        }
         let mut stack = op_inputs(&op);
         drop(op);
         while let Some(node) = stack.pop() {
@@ -270,7 +316,7 @@ pub fn node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> Result<NodeR
     if !matches!(op, Op::View { .. }) {
         check_alloc(&shape, dtype, span)?;
     }
-    let depth = op_inputs(&op).iter().map(|n| n.depth.get()).max().map_or(0, |d| d + 1);
+    let depth = depth_of(&op);
     let n = Rc::new(Node { op: RefCell::new(op), dtype, shape, span, depth: std::cell::Cell::new(depth) });
     if depth > MAX_PENDING_DEPTH {
         force(&n)?;
@@ -502,7 +548,101 @@ enum Slot {
     Fixed(NodeRef),
 }
 
+// Note [Small replays]: a replayed trace over small arrays would build one node per
+// input and per step, walk them, evaluate each step with the interp loops and drop the
+// nodes again: at 100 elements the nodes, their shapes and the walk cost several times
+// the arithmetic (most of it allocation). When realising the copy would take exactly the
+// one-node-at-a-time interp path anyway (a single root, at most 32 elementwise steps,
+// each below the small-array threshold or the interp backend; no MPI, no `:type` checking,
+// no profiling or debug output), `Recording::evaluate_small` runs the same interp calls
+// over the recorded steps directly, with values in a slot vector. The result is the same
+// bits: the same functions on the same inputs in the same order.
+
+/// The most steps a small replay takes (the node limit of `fuse::all_small`).
+const SMALL_REPLAY_STEPS: usize = 32;
+
 impl Recording {
+    /// Whether the steps are all elementwise operations, and the most elements any of
+    /// them computes (Note [Small replays]).
+    fn small_replay_work(&self) -> Option<usize> {
+        if self.roots.len() != 1 || self.steps.len() > SMALL_REPLAY_STEPS {
+            return None;
+        }
+        let mut most = 0;
+        for step in &self.steps {
+            match step.op {
+                Op::Unary { .. } | Op::Binary { .. } | Op::Cast { .. } | Op::Select { .. } => {}
+                _ => return None,
+            }
+            most = most.max(shape_size(&step.shape));
+        }
+        Some(most)
+    }
+
+    /// Evaluates the recording on `inputs` with the interp loops, without building nodes,
+    /// when realising an instantiated copy would do exactly that (Note [Small replays]);
+    /// `None` when the copy must take the general path. Returns the root's value.
+    pub fn evaluate_small(&self, inputs: &[&NdArray]) -> Option<Result<NdArray, Diagnostic>> {
+        let most = self.small_replay_work()?;
+        let interp_only = crate::fuse::backend() == crate::fuse::Backend::Interp;
+        if !(interp_only || most < crate::fuse::small_threshold())
+            || crate::dist::enabled()
+            || crate::control::checking()
+            || crate::control::profiling()
+            || debug_level() > 0
+        {
+            return None;
+        }
+        // Every fixed input must be a realised node (it was when recorded).
+        let fixed_ok = self.steps.iter().flat_map(|s| &s.inputs).all(|s| match s {
+            Slot::Fixed(n) => n.is_realised(),
+            Slot::Input(i) => *i < inputs.len(),
+            Slot::Step(_) => true,
+        });
+        if !fixed_ok {
+            return None;
+        }
+        Some(self.run_small(inputs))
+    }
+
+    fn run_small(&self, inputs: &[&NdArray]) -> Result<NdArray, Diagnostic> {
+        REALISATIONS.with(|c| c.set(c.get() + 1));
+        if let Some(first) = self.steps.first() {
+            crate::control::poll(first.span)?;
+        }
+        let mut values: Vec<NdArray> = Vec::with_capacity(self.steps.len());
+        for step in &self.steps {
+            let arg = |k: usize, f: &mut dyn FnMut(&NdArray) -> Result<NdArray, Diagnostic>| -> Result<NdArray, Diagnostic> {
+                match step.inputs.get(k) {
+                    Some(Slot::Step(i)) => f(&values[*i]),
+                    Some(Slot::Input(i)) => f(inputs[*i]),
+                    Some(Slot::Fixed(n)) => with_val(n, |v| f(v)),
+                    None => Err(internal("replay", "a step lacks an input")),
+                }
+            };
+            let err = |e: interp::KernelError| Diagnostic::new(e.code, e.message).with_label(step.span, "");
+            let value = match &step.op {
+                Op::Unary { op, loop_dtype, .. } => arg(0, &mut |x| interp::unary(*op, x, *loop_dtype, step.dtype).map_err(err))?,
+                Op::Binary { op, loop_dtype, .. } => arg(0, &mut |a| {
+                    arg(1, &mut |b| interp::binary(*op, a, b, *loop_dtype, step.dtype).map_err(err))
+                })?,
+                Op::Cast { .. } => arg(0, &mut |x| Ok(x.astype(step.dtype)))?,
+                Op::Select { .. } => arg(0, &mut |c| {
+                    arg(1, &mut |a| arg(2, &mut |b| interp::select(c, a, b, step.dtype).map_err(err)))
+                })?,
+                _ => return Err(internal("replay", "a small replay met a non-elementwise step")),
+            };
+            hpxl_runtime::telemetry::add::interp_nodes(1);
+            values.push(value);
+        }
+        match self.roots.first() {
+            Some(Slot::Step(i)) => values.get(*i).cloned().ok_or_else(|| internal("replay", "root out of range")),
+            Some(Slot::Input(i)) => inputs.get(*i).map(|v| (*v).clone()).ok_or_else(|| internal("replay", "root out of range")),
+            Some(Slot::Fixed(n)) => val(n),
+            None => Err(internal("replay", "no root")),
+        }
+    }
+
     /// Records the pending graph under `roots`; the nodes in `inputs` (by address) become
     /// input slots, in order. Realised nodes are shared with every copy.
     pub fn record(roots: &[NodeRef], inputs: &[NodeRef]) -> Recording {
@@ -552,7 +692,7 @@ impl Recording {
         for n in &self.steps {
             let mut it = n.inputs.iter();
             let op = map_inputs(&n.op, |x| it.next().map_or_else(|| x.clone(), |s| resolve(s, &made)));
-            let depth = op_inputs(&op).iter().map(|i| i.depth.get()).max().map_or(0, |d| d + 1);
+            let depth = depth_of(&op);
             made.push(Rc::new(Node {
                 op: RefCell::new(op),
                 dtype: n.dtype,
@@ -636,11 +776,13 @@ fn realize_pending(root: &NodeRef) -> Result<NdArray, Diagnostic> {
         }
         if !expanded {
             stack.push((n.clone(), true));
-            for input in n.inputs() {
-                if !input.is_realised() {
-                    stack.push((input, false));
-                }
-            }
+            n.with_op(|op| {
+                for_each_input(op, |input| {
+                    if !input.is_realised() {
+                        stack.push((input.clone(), false));
+                    }
+                })
+            });
             continue;
         }
         let value = evaluate(&n)?;
@@ -657,6 +799,14 @@ fn internal(pass: &str, msg: &str) -> Diagnostic {
 
 fn kernel_err(n: &Node, e: interp::KernelError) -> Diagnostic {
     Diagnostic::new(e.code, e.message).with_label(n.span, "")
+}
+
+/// `f` of the value of realised input `n`, borrowed (no clone of its shape and strides).
+fn with_val<R>(n: &NodeRef, f: impl FnOnce(&NdArray) -> Result<R, Diagnostic>) -> Result<R, Diagnostic> {
+    match &*n.op.borrow() {
+        Op::Const(v) => f(v),
+        _ => Err(internal("interp", "input evaluated out of order")),
+    }
 }
 
 fn val(n: &NodeRef) -> Result<NdArray, Diagnostic> {
@@ -690,12 +840,12 @@ fn evaluate_op(n: &Node, op: &Op) -> Result<NdArray, Diagnostic> {
     let out = match op {
         Op::Const(a) => a.clone(),
         Op::Unary { op, loop_dtype, x } => {
-            interp::unary(*op, &val(x)?, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e))?
+            with_val(x, |x| interp::unary(*op, x, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e)))?
         }
-        Op::Binary { op, loop_dtype, a, b } => {
-            interp::binary(*op, &val(a)?, &val(b)?, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e))?
-        }
-        Op::Cast { x } => val(x)?.astype(n.dtype),
+        Op::Binary { op, loop_dtype, a, b } => with_val(a, |a| {
+            with_val(b, |b| interp::binary(*op, a, b, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e)))
+        })?,
+        Op::Cast { x } => with_val(x, |x| Ok(x.astype(n.dtype)))?,
         Op::Reduce { op, loop_dtype, x, axes, keepdims } => {
             interp::reduce(*op, &val(x)?, axes, *keepdims, *loop_dtype, n.dtype).map_err(|e| kernel_err(n, e))?
         }
@@ -930,4 +1080,45 @@ fn eye(shape: &[usize], k: i64, dtype: DType) -> NdArray {
         }
     }
     NdArray::from_data(data, shape.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pending chain of `len` binary nodes, built without `node`'s depth limit: each
+    /// step is `prev * prev` (`squares`) or `prev * c` with one shared `c`.
+    fn chain(len: usize, squares: bool) -> NodeRef {
+        let c = scalar_node(Scalar::Float64(2.0), Span::default());
+        let mut x = scalar_node(Scalar::Float64(1.0), Span::default());
+        for _ in 0..len {
+            let b = if squares { x.clone() } else { c.clone() };
+            let op = Op::Binary { op: BinaryOp::Mul, loop_dtype: DType::Float64, a: x, b };
+            x = Rc::new(Node {
+                op: RefCell::new(op),
+                dtype: DType::Float64,
+                shape: Vec::new(),
+                span: Span::default(),
+                depth: std::cell::Cell::new(0),
+            });
+        }
+        x
+    }
+
+    /// Dropping a long chain must not recurse once per node, also when a node uses its
+    /// input twice (`x * x`) or shares a constant with every other node. (An overflow
+    /// aborts the test binary, which fails the test as surely as the asserts.)
+    #[test]
+    fn long_chains_drop_without_recursion() {
+        let run = |squares: bool| {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || drop(chain(200_000, squares)))
+                .expect("spawn")
+                .join()
+                .is_ok()
+        };
+        assert!(run(true), "a chain of x * x overflowed the stack when dropped");
+        assert!(run(false), "a chain of x * c overflowed the stack when dropped");
+    }
 }

@@ -220,14 +220,21 @@ fn all_small(root: &NodeRef) -> bool {
         if visits > 32 {
             return false;
         }
-        let work: usize = n.with_op(|op| match op {
-            Op::Reduce { x, .. } => x.shape.iter().product(),
-            _ => n.shape.iter().product(),
+        let small = n.with_op(|op| {
+            let work: usize = match op {
+                Op::Reduce { x, .. } => x.shape.iter().product(),
+                _ => n.shape.iter().product(),
+            };
+            graph::for_each_input(op, |i| {
+                if !i.is_realised() {
+                    stack.push(i.clone());
+                }
+            });
+            work < threshold
         });
-        if work >= threshold {
+        if !small {
             return false;
         }
-        stack.extend(n.inputs().into_iter().filter(|i| !i.is_realised()));
     }
     true
 }

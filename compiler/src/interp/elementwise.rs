@@ -120,7 +120,7 @@ fn inner_rows(x: &NdArray) -> Vec<(usize, isize, usize)> {
 fn map2<T: Ty, O: Ty>(
     a: &NdArray,
     b: &NdArray,
-    out_shape: &[usize],
+    out_shape: Vec<usize>,
     out_dtype: DType,
     f: impl Fn(T, T) -> O,
 ) -> KResult {
@@ -140,13 +140,13 @@ fn map2<T: Ty, O: Ty>(
                     );
                 }
             }
-            return Ok(make(out, out_shape.to_vec(), out_dtype));
+            return Ok(make(out, out_shape, out_dtype));
         }
     }
     let av = to_vec::<T>(a);
     let bv = to_vec::<T>(b);
-    let out = zip_broadcast(&av, &a.shape, &bv, &b.shape, out_shape, f);
-    Ok(make(out, out_shape.to_vec(), out_dtype))
+    let out = zip_broadcast(&av, &a.shape, &bv, &b.shape, &out_shape, f);
+    Ok(make(out, out_shape, out_dtype))
 }
 
 /// `a` and `b` are broadcast (NumPy rules) and converted to `loop_dtype`; `out_dtype` is
@@ -155,7 +155,8 @@ fn map2<T: Ty, O: Ty>(
 pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray, loop_dtype: DType, out_dtype: DType) -> KResult {
     use BinaryOp::*;
     let shape = broadcast_shapes(&a.shape, &b.shape).ok_or_else(|| broadcast_error(&[&a.shape, &b.shape]))?;
-    let s = &shape[..];
+    // Moved into whichever loop runs: the result keeps it as its shape.
+    let s = shape;
     match op {
         Lt => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x < y)),
         Le => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x <= y)),
@@ -185,7 +186,7 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray, loop_dtype: DType, out_dty
     }
 }
 
-fn int_binary<T: Num>(op: BinaryOp, a: &NdArray, b: &NdArray, s: &[usize], out_dtype: DType) -> KResult {
+fn int_binary<T: Num>(op: BinaryOp, a: &NdArray, b: &NdArray, s: Vec<usize>, out_dtype: DType) -> KResult {
     use BinaryOp::*;
     match op {
         Add => map2(a, b, s, out_dtype, T::add),
@@ -212,7 +213,7 @@ fn int_binary<T: Num>(op: BinaryOp, a: &NdArray, b: &NdArray, s: &[usize], out_d
     }
 }
 
-fn float_binary<T: Float>(op: BinaryOp, a: &NdArray, b: &NdArray, s: &[usize], out_dtype: DType) -> KResult {
+fn float_binary<T: Float>(op: BinaryOp, a: &NdArray, b: &NdArray, s: Vec<usize>, out_dtype: DType) -> KResult {
     use BinaryOp::*;
     match op {
         Add => map2(a, b, s, out_dtype, T::add),
