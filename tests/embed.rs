@@ -434,3 +434,38 @@ fn ndarray_arrays_in_and_out() {
     let e = s.get_ndarray::<f64>("'text'").unwrap_err();
     assert!(e.message().contains("is not an array"), "{}", e.message());
 }
+
+#[test]
+fn small_replays_match_traced_and_compiled_calls() {
+    // Replays over small arrays evaluate the recorded steps directly (Note [Small
+    // replays]); they must give the bits of the first (traced) call, of the JIT path
+    // (threshold 0) and of the interp backend, including casts, `where` and errors.
+    let src = "def f(a, b, n):\n    t = (a * a - 2.0 * b) * n + sqrt(b)\n    return where(t > 1.0, t, b / 3.0).astype(float32) + n";
+    let a: Vec<f64> = (0..100).map(|i| (i as f64 * 0.37).sin()).collect();
+    let b: Vec<f64> = (0..100).map(|i| 0.5 + (i as f64 * 0.11).cos().abs()).collect();
+    let n: Vec<i64> = (0..100).map(|i| i % 5 - 2).collect();
+    let args = || -> Vec<HostValue> { vec![a.clone().into(), b.clone().into(), n.clone().into()] };
+    let mut results = Vec::new();
+    for (backend, threshold) in [(Backend::Cranelift, None), (Backend::Cranelift, Some(0)), (Backend::Interp, None)] {
+        let mut builder = Session::builder().backend(backend).output(Box::new(std::io::sink()));
+        if let Some(t) = threshold {
+            builder = builder.small_threshold(t);
+        }
+        let mut s = builder.build().unwrap();
+        let f = s.compile(src).unwrap();
+        let first = s.call(&f, &args()).unwrap().as_array().unwrap().to_vec::<f64>();
+        let again = s.call(&f, &args()).unwrap().as_array().unwrap().to_vec::<f64>();
+        assert_eq!(s.trace_count(&f), Some(1));
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&first), bits(&again), "replay differs from the traced call ({backend:?}, {threshold:?})");
+        results.push(bits(&first));
+        // A failing step in a replay is a diagnostic pointing into the function.
+        let g = s.compile("def g(x, e):\n    return x ** e").unwrap();
+        s.call(&g, &[vec![2i64, 3].into(), vec![1i64, 2].into()]).unwrap();
+        let err = s.call(&g, &[vec![2i64, 3].into(), vec![1i64, -2].into()]).unwrap_err();
+        assert!(err.to_string().contains("negative integer powers"), "{err}");
+        assert!(err.to_string().contains("x ** e"), "{err}");
+    }
+    assert_eq!(results[0], results[1], "small replay and JIT kernels differ");
+    assert_eq!(results[0], results[2], "small replay and interp backend differ");
+}
