@@ -422,21 +422,51 @@ pub fn materialise(root: &NodeRef) -> Result<(), Diagnostic> {
 }
 
 /// Bounds the pending depth under `n` (`graph::MAX_PENDING_DEPTH`) without realising
-/// `n` itself: its pending inputs are realised (views looked through), and `n` stays
-/// pending over them. Collective, like `materialise`.
+/// `n` itself. A deep pending graph is an in-place chain (a stencil loop): its pending
+/// updates are realised, oldest first, as distributed leaves aligned with the array
+/// they update, and `n` stays pending over them. Realising `n` or another
+/// intermediate instead would make a new array with its own partition (a stencil's
+/// interior `u[1:-1, 1:-1]` splits its rows differently from `u`), and the next steps
+/// would move rows between the two. Collective, like `materialise`.
 pub fn relieve(n: &NodeRef) -> Result<(), Diagnostic> {
+    for s in pending_scatters(n) {
+        materialise(&s)?;
+    }
+    if update_depths(n) <= graph::MAX_PENDING_DEPTH {
+        return Ok(());
+    }
     for x in n.inputs() {
-        if x.is_realised() || dist_of(&x).is_some() || local_value(&x).is_some() {
-            continue;
-        }
-        if x.with_op(|op| matches!(op, Op::View { .. })) {
-            relieve(&x)?;
-        } else {
+        if !(x.is_realised() || dist_of(&x).is_some() || local_value(&x).is_some()) {
             graph::force(&x)?;
         }
     }
-    n.depth.set(n.inputs().iter().map(|x| x.depth.get()).max().map_or(0, |d| d + 1));
+    update_depths(n);
     Ok(())
+}
+
+/// Recomputes the pending depth of every node under `n` (realising a node makes its
+/// consumers' recorded depths stale) and returns `n`'s.
+fn update_depths(n: &NodeRef) -> u32 {
+    let mut stack: Vec<(NodeRef, bool)> = vec![(n.clone(), false)];
+    let mut seen = std::collections::HashSet::new();
+    while let Some((m, expanded)) = stack.pop() {
+        if m.is_realised() || dist_of(&m).is_some() || local_value(&m).is_some() {
+            m.depth.set(0);
+            continue;
+        }
+        if expanded {
+            m.depth.set(m.inputs().iter().map(|x| x.depth.get()).max().map_or(0, |d| d + 1));
+            continue;
+        }
+        if !seen.insert(Rc::as_ptr(&m)) {
+            continue;
+        }
+        stack.push((m.clone(), true));
+        for x in m.inputs() {
+            stack.push((x, false));
+        }
+    }
+    n.depth.get()
 }
 
 /// Pending scatters under `root` (not the root), inputs before consumers.
