@@ -16,9 +16,10 @@
 //! else (matmul, sort, gather, concatenation, a reduction over axis 0, a reshape that
 //! does not keep rows) needs its inputs whole: the always-correct fallback, computed
 //! redundantly. The rows each rank needs of each `DistArray` leaf are then fetched in
-//! one exchange (`fetch`: an allgather of the requests, then an all-to-all that moves
-//! exactly the requested rows a rank does not own), and a *local* graph is built over
-//! the fetched blocks and realised by the ordinary single-process machinery (fusion,
+//! one exchange (`fetch`: every rank plans what every other rank needs — the planning is
+//! a pure function of the graph, which every rank holds — and sends exactly those of
+//! its rows, point to point; no request round, no collective), and a *local* graph is
+//! built over the fetched blocks and realised by the ordinary single-process machinery (fusion,
 //! JIT, interp), unchanged. Since every rank plans the same graph, every rank takes
 //! part in the same exchanges in the same order, whatever its rows are.
 //!
@@ -26,9 +27,12 @@
 //! is computed over all the rows its base was computed over, so a chain of in-place
 //! stencil updates `u[1:-1] += f(u[:-2], u[2:])` keeps one buffer per step, its halo
 //! shrinking by the stencil's reach each step (ghost zones: one fetch of `k` halo rows
-//! serves `k` steps, and moves exactly the bytes `k` single-row exchanges would).
+//! serves `k` steps, and moves exactly the bytes `k` single-row exchanges would). A
+//! scatter whose base is a distributed leaf is computed over all of the leaf's fetched
+//! rows, which become the result's ghost rows (Note [Ghost rows]).
 //!
-//! Note [Distributed reductions]: see `reduce.rs`.
+//! Note [Distributed reductions]: see `reduce.rs`. Note [Rank-dependent values]: see
+//! `agree.rs`.
 
 pub mod agree;
 mod reduce;
@@ -605,6 +609,10 @@ enum Kind {
     Rows { row_inputs: Vec<bool> },
     /// A view restricted to the output rows (`spec` already shifted to them).
     View { spec: ViewSpec },
+    /// A generator (`arange`, `linspace`, `eye`) computed over the output rows only: a
+    /// view of a fresh copy of it, which fusion computes element by element from the
+    /// global index (the same bits as the whole array's elements).
+    Gen,
     /// A reshape that keeps whole input rows: input rows `[a, b)`.
     Reshape { a: usize, b: usize },
     /// A scatter: `region` is relative to the base's row `lo` (None: the update misses
@@ -619,6 +627,7 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
     let is_full = lo == 0 && hi == nrows(n);
     n.with_op(|op| match op {
         Op::Const(_) => (Kind::Leaf, vec![]),
+        Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } if !n.shape.is_empty() && !is_full => (Kind::Gen, vec![]),
         Op::Library { func, xs } if xs.is_empty() && func.as_dist().is_some() => (Kind::Leaf, vec![]),
         Op::Unary { .. } | Op::Cast { .. } | Op::Binary { .. } | Op::Select { .. } | Op::Broadcast { .. }
             if !n.shape.is_empty() =>
@@ -876,6 +885,12 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
                     let op = Op::View { x, view: spec };
                     (graph::raw_node(op, n.dtype, with_rows(&n.shape, want), n.span), want)
                 }
+            }
+            Kind::Gen => {
+                // A copy, so that realising the local graph never realises the shared
+                // node whole.
+                let fresh = n.with_op(|op| graph::raw_node(op.clone(), n.dtype, n.shape.clone(), n.span));
+                (row_view(&fresh, full, want)?, want)
             }
             Kind::Reshape { a, b } => {
                 let x = rows_of(ins[0], (*a, *b))?;

@@ -17,9 +17,9 @@
 //!
 //! Selections (min/max), logical reductions, counts and integer sums are exact and
 //! associative: each rank reduces its rows and the partials are reduced again, in rank
-//! order, by the interp's own routine. Everything else (products and moments of floats,
-//! arg-reductions, reductions over some axes including axis 0) takes the general path,
-//! which gathers the input.
+//! order, by the interp's own routine. A full mean is the distributed sum divided by the
+//! count. Everything else (products, variances, arg-reductions, reductions over some
+//! axes including axis 0) takes the general path, which gathers the input.
 
 use super::{comm, localise_rows, nrows, should_distribute, with_local, Range};
 use crate::graph::{self, NodeRef, Op};
@@ -53,6 +53,13 @@ pub(super) fn try_reduce(root: &NodeRef) -> Result<Option<NdArray>, Diagnostic> 
         Min | Max | NanMin | NanMax | Any | All | CountNonzero => true,
         Sum if !loop_dtype.is_float() => true,
         Sum => false,
+        Mean => {
+            return match loop_dtype {
+                DType::Float64 => mean::<f64>(root, loop_dtype, &x).map(Some),
+                DType::Float32 => mean::<f32>(root, loop_dtype, &x).map(Some),
+                _ => Ok(None),
+            }
+        }
         _ => return Ok(None),
     };
     if exact {
@@ -63,6 +70,16 @@ pub(super) fn try_reduce(root: &NodeRef) -> Result<Option<NdArray>, Diagnostic> 
         DType::Float32 => float_sum::<f32>(root, loop_dtype, &x).map(Some),
         _ => Ok(None),
     }
+}
+
+/// A full mean: the distributed pairwise sum (the same bits as the single-process sum,
+/// Note [Distributed reductions]) divided by the count, as `interp::reduce`'s moments
+/// divide it.
+fn mean<T: Num + Copy>(root: &NodeRef, loop_dtype: DType, x: &NodeRef) -> Result<NdArray, Diagnostic> {
+    let total: usize = x.shape.iter().product();
+    let acc: T = float_sum_value(loop_dtype, x)?;
+    let v = interp::make(vec![interp::div_count(acc, total as i64)], vec![], root.dtype);
+    Ok(reshaped(v, &root.shape))
 }
 
 /// Whether the pending graph under `n` reads a distributed leaf.
@@ -175,6 +192,14 @@ impl Tree<'_> {
 }
 
 fn float_sum<T: Num + Copy>(root: &NodeRef, loop_dtype: DType, x: &NodeRef) -> Result<NdArray, Diagnostic> {
+    let acc: T = float_sum_value(loop_dtype, x)?;
+    let v = interp::make(vec![acc], vec![], root.dtype);
+    Ok(reshaped(v, &root.shape))
+}
+
+/// NumPy's pairwise sum of all of `x` in `loop_dtype`, computed across the ranks
+/// (collective).
+fn float_sum_value<T: Num + Copy>(loop_dtype: DType, x: &NodeRef) -> Result<T, Diagnostic> {
     let total: usize = x.shape.iter().product();
     let casting = x.dtype != loop_dtype;
     let chunk = if casting { total.min(NUMPY_BUFSIZE) } else { total };
@@ -233,6 +258,5 @@ fn float_sum<T: Num + Copy>(root: &NodeRef, loop_dtype: DType, x: &NodeRef) -> R
         acc = T::add(acc, tree.fold(c, len, &mut it));
         c += len;
     }
-    let v = interp::make(vec![acc], vec![], root.dtype);
-    Ok(reshaped(v, &root.shape))
+    Ok(acc)
 }
