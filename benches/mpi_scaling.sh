@@ -11,9 +11,10 @@ run() { # ranks script args...
 }
 echo "== strong scaling (same problem on 1 and 2 ranks)"
 for n in 1 2; do run $n benches/mpi/stencil.hx 4000 4000 40; done
+for n in 1 2; do run $n benches/mpi/stencil.hx 4000 4000 40 2; done
 for n in 1 2; do run $n benches/mpi/reduce.hx 20000000 20; done
 for n in 1 2; do run $n benches/mpi/pipeline.hx 10000000 5; done
 echo "== weak scaling (problem grows with the ranks)"
-for n in 1 2; do run $n benches/mpi/stencil.hx $((2000 * n)) 4000 40; done
+for n in 1 2; do run $n benches/mpi/stencil.hx $((2000 * n)) 4000 40 2; done
 for n in 1 2; do run $n benches/mpi/reduce.hx $((10000000 * n)) 20; done
 for n in 1 2; do run $n benches/mpi/pipeline.hx $((5000000 * n)) 5; done

@@ -45,17 +45,15 @@ fn run(cmd: &mut Command) -> (String, String, Option<i32>) {
 
 #[test]
 fn corpus_is_identical_on_1_and_2_ranks() {
-    // FIXME: at 3 and 4 ranks `--run-many` over the whole corpus stops making progress
-    // at tests/conformance/362_random_seed.py (a collective mismatch still to find);
-    // the distributed programs and examples are checked at 3 and 4 ranks below.
     compare(corpus(), &[1, 2]);
 }
 
 #[test]
-fn distributed_programs_are_identical_on_3_and_4_ranks() {
-    let mut files: Vec<String> = corpus().into_iter().filter(|p| p.starts_with("tests/mpi/") || p.starts_with("examples/")).collect();
-    files.sort();
-    compare(files, &[3, 4]);
+fn corpus_is_identical_on_3_and_4_ranks() {
+    // More ranks than this machine's 2 cores: the collectives and the halo waits yield
+    // the core rather than spin (`hpxl_runtime::dist`), which keeps this to about a
+    // minute for both rank counts.
+    compare(corpus(), &[3, 4]);
 }
 
 fn compare(files: Vec<String>, ranks: &[usize]) {
@@ -123,8 +121,66 @@ fn profile_reports_halo_bytes_only() {
         .collect();
     assert_eq!(sent.len(), 2, "{err}");
     for s in sent {
-        // 40 steps × 1 row × 8 bytes of halo, plus the requests' bookkeeping (16 bytes per
-        // fetch) — far below the 400 kB a gather would move.
-        assert!(s >= 320 && s < 2000, "sent {s} bytes:\n{err}");
+        // 40 steps × 1 row × 8 bytes of halo and nothing else: the halo goes straight to
+        // the neighbour (no request round, no collective), into its ghost rows.
+        assert_eq!(s, 320, "sent {s} bytes:\n{err}");
     }
+}
+
+/// The `(sent, received)` bytes of each rank in a `--profile` report
+/// (`rank 0: sent 320 bytes, received 320 bytes, 40 exchanges`).
+fn traffic(err: &str) -> Vec<(u64, u64)> {
+    err.lines()
+        .filter(|l| l.trim_start().starts_with("rank ") && l.contains("sent"))
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w[3].parse().unwrap(), w[6].parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_2d_stencil_moves_one_row_per_neighbour_and_step_on_3_ranks() {
+    // 30 × 50 float64 (distributed from 4 elements on), 12 in-place steps: each step
+    // the middle rank sends one 400-byte row to each of its two neighbours, the end
+    // ranks one, and nothing else moves. (The values are checked by the corpus run of
+    // tests/mpi/stencil.hx.)
+    let script = std::env::temp_dir().join(format!("hpxl_mpi_halo2d_{}.hx", std::process::id()));
+    std::fs::write(
+        &script,
+        "g = zeros((30, 50), dist=\"block\")\ng[10:20, 10:40] = 1.0\nfor s in range(12):\n    g[1:-1, 1:-1] += 0.1 * (g[:-2, 1:-1] + g[2:, 1:-1] + g[1:-1, :-2] + g[1:-1, 2:] - 4 * g[1:-1, 1:-1])\nrealize(g)\nprint(\"ok\")\n",
+    )
+    .unwrap();
+    let (out, err, code) =
+        run(Command::new("timeout").args(["60", "mpirun", "-n", "3", HPXL, "--dist-threshold", "4", "--profile"]).arg(&script));
+    let _ = std::fs::remove_file(&script);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.lines().next(), Some("ok"));
+    let t = traffic(&err);
+    assert_eq!(t.len(), 3, "{err}");
+    let row = 50 * 8;
+    for (r, &(sent, received)) in t.iter().enumerate() {
+        let neighbours = if r == 1 { 2 } else { 1 };
+        assert_eq!((sent, received), (12 * neighbours * row, 12 * neighbours * row), "rank {r}:\n{err}");
+    }
+}
+
+#[test]
+fn rank_dependent_distributed_work_is_a_diagnostic_not_a_hang() {
+    // Only rank 1 sums a distributed array (a collective): the other ranks reach the end
+    // of the script instead, and every rank learns it from the agreement (Note
+    // [Rank-dependent values]) — one diagnostic, a non-zero exit, no hang.
+    let script = std::env::temp_dir().join(format!("hpxl_mpi_diverge_{}.hx", std::process::id()));
+    std::fs::write(&script, "a = zeros(1000, dist=\"block\")\nif rank() == 1:\n    print(a.sum())\nprint(\"end\")\n").unwrap();
+    for n in ["2", "3"] {
+        let start = std::time::Instant::now();
+        let (out, err, code) = run(Command::new("timeout").args(["60", "mpirun", "-n", n, HPXL]).arg(&script));
+        assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
+        assert_ne!(code, Some(0), "{err}");
+        assert_ne!(code, Some(124), "the job hung");
+        assert_eq!(err.matches("E0600").count(), 1, "reported once:\n{err}");
+        assert!(err.contains("the ranks disagree"), "{err}");
+        assert_eq!(out, "end\n");
+    }
+    let _ = std::fs::remove_file(&script);
 }

@@ -16,9 +16,10 @@
 //! else (matmul, sort, gather, concatenation, a reduction over axis 0, a reshape that
 //! does not keep rows) needs its inputs whole: the always-correct fallback, computed
 //! redundantly. The rows each rank needs of each `DistArray` leaf are then fetched in
-//! one exchange (`fetch`: an allgather of the requests, then an all-to-all that moves
-//! exactly the requested rows a rank does not own), and a *local* graph is built over
-//! the fetched blocks and realised by the ordinary single-process machinery (fusion,
+//! one exchange (`fetch`: every rank plans what every other rank needs — the planning is
+//! a pure function of the graph, which every rank holds — and sends exactly those of
+//! its rows, point to point; no request round, no collective), and a *local* graph is
+//! built over the fetched blocks and realised by the ordinary single-process machinery (fusion,
 //! JIT, interp), unchanged. Since every rank plans the same graph, every rank takes
 //! part in the same exchanges in the same order, whatever its rows are.
 //!
@@ -26,10 +27,14 @@
 //! is computed over all the rows its base was computed over, so a chain of in-place
 //! stencil updates `u[1:-1] += f(u[:-2], u[2:])` keeps one buffer per step, its halo
 //! shrinking by the stencil's reach each step (ghost zones: one fetch of `k` halo rows
-//! serves `k` steps, and moves exactly the bytes `k` single-row exchanges would).
+//! serves `k` steps, and moves exactly the bytes `k` single-row exchanges would). A
+//! scatter whose base is a distributed leaf is computed over all of the leaf's fetched
+//! rows, which become the result's ghost rows (Note [Ghost rows]).
 //!
-//! Note [Distributed reductions]: see `reduce.rs`.
+//! Note [Distributed reductions]: see `reduce.rs`. Note [Rank-dependent values]: see
+//! `agree.rs`.
 
+pub mod agree;
 mod reduce;
 
 use crate::graph::{self, NodeRef, Op, Region, ViewSpec};
@@ -37,9 +42,10 @@ use crate::library::{KernelError, LibraryFn};
 use hpxl_grammar::{Code, Diagnostic};
 use hpxl_runtime::dist as comm;
 use hpxl_runtime::{shape_size, DType, Data, NdArray};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Arrays with at least this many elements are distributed (when there are several
@@ -99,15 +105,58 @@ impl Layout {
     }
 }
 
-/// A distributed array: this rank's rows of a `shape`-shaped array, contiguous.
+/// A distributed array: this rank's rows of a `shape`-shaped array, contiguous, in a
+/// buffer that may hold ghost rows around them (Note [Ghost rows]).
 #[derive(Debug)]
 pub struct DistArray {
-    pub local: NdArray,
     pub shape: Vec<usize>,
     pub layout: Layout,
+    /// Creation number: distributed arrays are made in the same order on every rank
+    /// (Note [Rank-dependent values]).
+    serial: u64,
+    store: RefCell<Store>,
+}
+
+static SERIAL: AtomicUsize = AtomicUsize::new(0);
+
+/// Note [Ghost rows]: a block-distributed array's own rows live in a buffer that may
+/// also hold `before` rows above and `after` rows below them: the rows of the
+/// neighbouring ranks a stencil reads. A halo exchange writes them in place
+/// (`fetch`), so the block itself is never copied, and an in-place update whose base is
+/// such a leaf is computed over the whole buffer (its ghost rows copied through, stale)
+/// so that the next step's array comes out with ghost rows of its own. Ghost rows are
+/// only read after a fetch has filled them, and a fill writes the neighbours' rows of
+/// this same (immutable) array: once filled, a ghost row never changes. Ghost rows
+/// beyond a few are not kept (`MAX_KEPT_GHOSTS`): a gather must not leave a whole
+/// array on every rank.
+#[derive(Debug)]
+struct Store {
+    /// Contiguous and whole (offset 0): rows `[lo - before, hi + after)`.
+    buf: NdArray,
+    before: usize,
+    after: usize,
+}
+
+/// Ghost rows kept around a block (in all, above and below), beyond the own rows'
+/// count: see Note [Ghost rows].
+const MAX_KEPT_GHOSTS: usize = 16;
+
+fn keeps_ghosts(own: usize, ghosts: usize) -> bool {
+    ghosts <= own.max(MAX_KEPT_GHOSTS)
 }
 
 impl DistArray {
+    fn new(local: NdArray, shape: Vec<usize>, layout: Layout) -> DistArray {
+        DistArray::with_ghosts(local, 0, 0, shape, layout)
+    }
+
+    /// `buf` holds `before` ghost rows, this rank's rows, then `after` ghost rows.
+    fn with_ghosts(buf: NdArray, before: usize, after: usize, shape: Vec<usize>, layout: Layout) -> DistArray {
+        let buf = buf.to_contiguous();
+        let serial = SERIAL.fetch_add(1, Relaxed) as u64;
+        DistArray { shape, layout, serial, store: RefCell::new(Store { buf, before, after }) }
+    }
+
     pub fn nrows(&self) -> usize {
         self.shape[0]
     }
@@ -116,20 +165,39 @@ impl DistArray {
         self.shape[1..].iter().product()
     }
 
+    pub fn dtype(&self) -> DType {
+        self.store.borrow().buf.dtype()
+    }
+
+    /// This rank's rows (contiguous; a view of the buffer when it has ghost rows).
+    pub fn local(&self) -> NdArray {
+        let st = self.store.borrow();
+        if st.before == 0 && st.after == 0 {
+            return st.buf.clone();
+        }
+        let own = st.buf.shape[0] - st.before - st.after;
+        rows_of_array(&st.buf, (0, st.buf.shape[0]), (st.before, st.before + own))
+    }
+
     /// Rows held by each rank.
     pub fn partition_sizes(&self) -> Vec<usize> {
         partition_sizes(self.nrows(), self.layout)
     }
 
-    /// The rank holding row `i` and its index there.
-    fn owner(&self, i: usize, offs: &[usize]) -> (usize, usize) {
-        match self.layout {
-            Layout::Block => {
-                let q = offs.partition_point(|&o| o <= i) - 1;
-                (q, i - offs[q])
-            }
-            Layout::Cyclic => (i % comm::nranks(), i / comm::nranks()),
-        }
+}
+
+/// Rows `want` of a contiguous array holding rows `have` (a view, no copy).
+fn rows_of_array(a: &NdArray, have: Range, want: Range) -> NdArray {
+    if have == want || a.shape.is_empty() {
+        return a.clone();
+    }
+    let a = a.to_contiguous();
+    let shape = with_rows(&a.shape, want);
+    NdArray {
+        data: a.data.clone(),
+        strides: hpxl_runtime::contiguous_strides(&shape),
+        offset: a.offset + (want.0 - have.0) * row_len(&a.shape),
+        shape,
     }
 }
 
@@ -260,8 +328,9 @@ pub fn array_from_bytes(dtype: DType, shape: Vec<usize>, bytes: &[u8]) -> NdArra
 
 /// Every rank gets the whole array (allgather; rows reordered for a cyclic layout).
 fn gather_whole(d: &DistArray) -> NdArray {
-    let parts = comm::all_gather(bytes_of(&d.local));
-    let rb = d.row_len() * d.local.dtype().itemsize();
+    let local = d.local();
+    let parts = comm::all_gather(bytes_of(&local));
+    let rb = d.row_len() * local.dtype().itemsize();
     let mut all = Vec::with_capacity(d.nrows() * rb);
     match d.layout {
         Layout::Block => {
@@ -277,7 +346,7 @@ fn gather_whole(d: &DistArray) -> NdArray {
             }
         }
     }
-    array_from_bytes(d.local.dtype(), d.shape.clone(), &all)
+    array_from_bytes(local.dtype(), d.shape.clone(), &all)
 }
 
 /// Rows `[lo, hi)` of this rank's own block when `n` rows are block-distributed.
@@ -321,6 +390,23 @@ pub fn materialise(root: &NodeRef) -> Result<(), Diagnostic> {
     if root.is_realised() || dist_of(root).is_some() || local_value(root).is_some() {
         return Ok(());
     }
+    if agree::needed() {
+        if !reduce::has_dist(root) {
+            // Nothing distributed to read: this rank computes the value whole, with no
+            // collective, whether or not it depends on the rank (Note [Rank-dependent
+            // values]); such values are replicated, never distributed.
+            let v = with_local(|| graph::realize(root))?;
+            if reads_rank_local(root) {
+                graph::set_leaf(root, Op::Library { func: Rc::new(LocalArray { value: v }), xs: Vec::new() });
+            } else {
+                graph::set_realised(root, v);
+            }
+            return Ok(());
+        }
+        if let agree::Agreement::Divergent = agree::on_realisation(root)? {
+            return agree::realise_rank_local(root);
+        }
+    }
     if reads_rank_local(root) {
         let v = with_local(|| graph::realize(root))?;
         graph::set_leaf(root, Op::Library { func: Rc::new(LocalArray { value: v }), xs: Vec::new() });
@@ -337,6 +423,54 @@ pub fn materialise(root: &NodeRef) -> Result<(), Diagnostic> {
         return Ok(());
     }
     materialise_as(root, should_distribute(root))
+}
+
+/// Bounds the pending depth under `n` (`graph::MAX_PENDING_DEPTH`) without realising
+/// `n` itself. A deep pending graph is an in-place chain (a stencil loop): its pending
+/// updates are realised, oldest first, as distributed leaves aligned with the array
+/// they update, and `n` stays pending over them. Realising `n` or another
+/// intermediate instead would make a new array with its own partition (a stencil's
+/// interior `u[1:-1, 1:-1]` splits its rows differently from `u`), and the next steps
+/// would move rows between the two. Collective, like `materialise`.
+pub fn relieve(n: &NodeRef) -> Result<(), Diagnostic> {
+    for s in pending_scatters(n) {
+        materialise(&s)?;
+    }
+    if update_depths(n) <= graph::MAX_PENDING_DEPTH {
+        return Ok(());
+    }
+    for x in n.inputs() {
+        if !(x.is_realised() || dist_of(&x).is_some() || local_value(&x).is_some()) {
+            graph::force(&x)?;
+        }
+    }
+    update_depths(n);
+    Ok(())
+}
+
+/// Recomputes the pending depth of every node under `n` (realising a node makes its
+/// consumers' recorded depths stale) and returns `n`'s.
+fn update_depths(n: &NodeRef) -> u32 {
+    let mut stack: Vec<(NodeRef, bool)> = vec![(n.clone(), false)];
+    let mut seen = std::collections::HashSet::new();
+    while let Some((m, expanded)) = stack.pop() {
+        if m.is_realised() || dist_of(&m).is_some() || local_value(&m).is_some() {
+            m.depth.set(0);
+            continue;
+        }
+        if expanded {
+            m.depth.set(m.inputs().iter().map(|x| x.depth.get()).max().map_or(0, |d| d + 1));
+            continue;
+        }
+        if !seen.insert(Rc::as_ptr(&m)) {
+            continue;
+        }
+        stack.push((m.clone(), true));
+        for x in m.inputs() {
+            stack.push((x, false));
+        }
+    }
+    n.depth.get()
 }
 
 /// Pending scatters under `root` (not the root), inputs before consumers.
@@ -367,20 +501,34 @@ fn pending_scatters(root: &NodeRef) -> Vec<NodeRef> {
 
 /// Realises `root` distributed (this rank's block) or replicated.
 fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
-    let (lo, hi) = if distribute { my_block(root.shape[0]) } else { (0, nrows(root)) };
-    let local = localise(root, lo, hi)?;
+    let ranges: Vec<Range> = if distribute {
+        let offs = comm::block_offsets(root.shape[0], comm::nranks());
+        (0..comm::nranks()).map(|q| (offs[q], offs[q + 1])).collect()
+    } else {
+        vec![(0, nrows(root)); comm::nranks()]
+    };
+    let (lo, hi) = ranges[comm::rank()];
+    let (local, have) = localise(root, &ranges)?;
     let v = with_local(|| graph::realize(&local))?;
     if distribute {
-        set_dist(root, v, Layout::Block);
+        // Rows computed beyond this rank's block become its ghost rows (Note [Ghost
+        // rows]): an in-place stencil step computed over last step's buffer.
+        let (before, after) = (lo - have.0, have.1 - hi);
+        if root.shape.len() > 0 && (before > 0 || after > 0) && keeps_ghosts(hi - lo, before + after) {
+            let d = DistArray::with_ghosts(v, before, after, root.shape.clone(), Layout::Block);
+            graph::set_leaf(root, Op::Library { func: Rc::new(d), xs: Vec::new() });
+        } else {
+            set_dist(root, rows_of_array(&v, have, (lo, hi)), Layout::Block);
+        }
     } else {
-        graph::set_realised(root, v);
+        graph::set_realised(root, rows_of_array(&v, have, (lo, hi)));
     }
     Ok(())
 }
 
 /// Makes `n` a distributed leaf holding this rank's rows `local`.
 fn set_dist(n: &NodeRef, local: NdArray, layout: Layout) {
-    let d = DistArray { local: local.to_contiguous(), shape: n.shape.clone(), layout };
+    let d = DistArray::new(local, n.shape.clone(), layout);
     graph::set_leaf(n, Op::Library { func: Rc::new(d), xs: Vec::new() });
 }
 
@@ -393,6 +541,13 @@ pub fn distribute(n: &NodeRef, layout: Layout) -> Result<(), Diagnostic> {
     if let Some(f) = dist_of(n) {
         if f.as_dist().map(|d| d.layout) == Some(layout) {
             return Ok(());
+        }
+    }
+    if agree::needed() && dist_of(n).is_none() {
+        // An explicit distribution after the script read a rank-dependent value: the
+        // ranks must agree that it is the same array (Note [Rank-dependent values]).
+        if let agree::Agreement::Divergent = agree::on_realisation(n)? {
+            return agree::realise_rank_local(n);
         }
     }
     if layout == Layout::Block && n.shape[0] >= 1 {
@@ -454,6 +609,10 @@ enum Kind {
     Rows { row_inputs: Vec<bool> },
     /// A view restricted to the output rows (`spec` already shifted to them).
     View { spec: ViewSpec },
+    /// A generator (`arange`, `linspace`, `eye`) computed over the output rows only: a
+    /// view of a fresh copy of it, which fusion computes element by element from the
+    /// global index (the same bits as the whole array's elements).
+    Gen,
     /// A reshape that keeps whole input rows: input rows `[a, b)`.
     Reshape { a: usize, b: usize },
     /// A scatter: `region` is relative to the base's row `lo` (None: the update misses
@@ -468,6 +627,7 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
     let is_full = lo == 0 && hi == nrows(n);
     n.with_op(|op| match op {
         Op::Const(_) => (Kind::Leaf, vec![]),
+        Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } if !n.shape.is_empty() && !is_full => (Kind::Gen, vec![]),
         Op::Library { func, xs } if xs.is_empty() && func.as_dist().is_some() => (Kind::Leaf, vec![]),
         Op::Unary { .. } | Op::Cast { .. } | Op::Binary { .. } | Op::Select { .. } | Op::Broadcast { .. }
             if !n.shape.is_empty() =>
@@ -591,9 +751,12 @@ fn footprint(spec: &ViewSpec) -> Option<(usize, usize)> {
     Some((a.max(0) as usize, b.max(0) as usize))
 }
 
-/// Builds the local graph computing rows `[lo, hi)` of `root` (Note [Localising a
-/// graph]); fetches the rows of distributed leaves it needs (collective).
-fn localise(root: &NodeRef, lo: usize, hi: usize) -> Result<NodeRef, Diagnostic> {
+/// Builds the local graph computing rows `ranges[rank]` of `root` (Note [Localising a
+/// graph]) and returns it with the rows it computes (a superset: see Note [Ghost
+/// rows]); fetches the rows of distributed leaves it needs. Collective: every rank
+/// calls it with the same `root` and `ranges` (the rows each rank computes).
+fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagnostic> {
+    let (lo, hi) = ranges[comm::rank()];
     // Post-order of the pending graph (leaves included).
     let mut order: Vec<NodeRef> = Vec::new();
     let mut index: HashMap<*const graph::Node, usize> = HashMap::new();
@@ -620,31 +783,24 @@ fn localise(root: &NodeRef, lo: usize, hi: usize) -> Result<NodeRef, Diagnostic>
         .iter()
         .map(|n| if n.is_realised() || dist_of(n).is_some() { vec![] } else { n.inputs().iter().map(|x| index[&Rc::as_ptr(x)]).collect() })
         .collect();
-    let mut need: Vec<Option<Range>> = vec![None; order.len()];
-    let mut kinds: Vec<Option<Kind>> = vec![None; order.len()];
     let root_i = order.len() - 1;
-    need[root_i] = Some((lo, hi));
-    for i in (0..order.len()).rev() {
-        let Some((a, b)) = need[i] else { continue };
-        let ins: Vec<NodeRef> = inputs[i].iter().map(|&j| order[j].clone()).collect();
-        let (kind, req) = plan(&order[i], a, b, &ins);
-        for (&j, r) in inputs[i].iter().zip(req) {
-            if let Some(r) = r {
-                need[j] = Some(hull(need[j], r));
-            }
-        }
-        kinds[i] = Some(kind);
-    }
+    let (need, kinds) = plan_rows(&order, &inputs, (lo, hi));
     // Fetch the rows of every distributed leaf, in post-order (the same on every rank).
-    let leaves: Vec<(usize, Range)> = (0..order.len())
-        .filter(|&i| dist_of(&order[i]).is_some())
-        .map(|i| (i, need[i].unwrap_or((0, 0))))
-        .collect();
+    let leaves: Vec<usize> = (0..order.len()).filter(|&i| dist_of(&order[i]).is_some()).collect();
     let mut fetched: HashMap<usize, NodeRef> = HashMap::new();
     if !leaves.is_empty() {
-        let blocks = fetch(&order, &leaves);
-        for ((i, _), b) in leaves.iter().zip(blocks) {
-            fetched.insert(*i, graph::constant(b, order[*i].span));
+        // What every other rank needs of the leaves: the same planning over its rows
+        // (every rank holds the same graph), so the exchange needs no request round.
+        let mut by_range: HashMap<Range, Vec<Range>> = HashMap::new();
+        let leaf_rows = |need: &[Option<Range>]| leaves.iter().map(|&i| need[i].unwrap_or((0, 0))).collect::<Vec<Range>>();
+        by_range.insert((lo, hi), leaf_rows(&need));
+        let theirs: Vec<Vec<Range>> = ranges
+            .iter()
+            .map(|&r| by_range.entry(r).or_insert_with(|| leaf_rows(&plan_rows(&order, &inputs, r).0)).clone())
+            .collect();
+        let blocks = fetch(&order, &leaves, &theirs);
+        for (&i, b) in leaves.iter().zip(blocks) {
+            fetched.insert(i, graph::constant(b, order[i].span));
         }
     }
     // Build in post-order: `built[i]` is the node computing rows `range[i]` of node i.
@@ -730,6 +886,12 @@ fn localise(root: &NodeRef, lo: usize, hi: usize) -> Result<NodeRef, Diagnostic>
                     (graph::raw_node(op, n.dtype, with_rows(&n.shape, want), n.span), want)
                 }
             }
+            Kind::Gen => {
+                // A copy, so that realising the local graph never realises the shared
+                // node whole.
+                let fresh = n.with_op(|op| graph::raw_node(op.clone(), n.dtype, n.shape.clone(), n.span));
+                (row_view(&fresh, full, want)?, want)
+            }
             Kind::Reshape { a, b } => {
                 let x = rows_of(ins[0], (*a, *b))?;
                 (graph::raw_node(Op::Reshape { x }, n.dtype, with_rows(&n.shape, want), n.span), want)
@@ -739,7 +901,19 @@ fn localise(root: &NodeRef, lo: usize, hi: usize) -> Result<NodeRef, Diagnostic>
                 // computed step (Note [Localising a graph]); over its own rows when the
                 // base is a leaf (no copy of rows nobody reads).
                 let (base, have) = if matches!(kinds[ins[0]], Some(Kind::Leaf)) {
-                    (rows_of(ins[0], want)?, want)
+                    match built[ins[0]].clone() {
+                        // A distributed base with its halo: over all of its fetched rows,
+                        // so the result keeps ghost rows (Note [Ghost rows]).
+                        Some((b, got))
+                            if fetched.contains_key(&ins[0])
+                                && got.0 <= want.0
+                                && want.1 <= got.1
+                                && keeps_ghosts(want.1 - want.0, (got.1 - got.0) - (want.1 - want.0)) =>
+                        {
+                            (b, got)
+                        }
+                        _ => (rows_of(ins[0], want)?, want),
+                    }
                 } else {
                     built[ins[0]].clone().ok_or_else(|| internal("scatter base not built"))?
                 };
@@ -765,8 +939,34 @@ fn localise(root: &NodeRef, lo: usize, hi: usize) -> Result<NodeRef, Diagnostic>
         };
         built[i] = Some(result);
     }
-    let (node, have) = built[root_i].clone().ok_or_else(|| internal("root not built"))?;
-    row_view(&node, have, (lo, hi))
+    built[root_i].clone().ok_or_else(|| internal("root not built"))
+}
+
+/// The local graph computing exactly rows `ranges[rank]` of `root` (see `localise`).
+fn localise_rows(root: &NodeRef, ranges: &[Range]) -> Result<NodeRef, Diagnostic> {
+    let (node, have) = localise(root, ranges)?;
+    row_view(&node, have, ranges[comm::rank()])
+}
+
+/// The rows of every node under `order`'s root needed to compute rows `rows` of the
+/// root, and how each node is rebuilt over them (Note [Localising a graph]). A pure
+/// function of the graph and `rows`: a rank can plan for another rank.
+fn plan_rows(order: &[NodeRef], inputs: &[Vec<usize>], rows: Range) -> (Vec<Option<Range>>, Vec<Option<Kind>>) {
+    let mut need: Vec<Option<Range>> = vec![None; order.len()];
+    let mut kinds: Vec<Option<Kind>> = vec![None; order.len()];
+    need[order.len() - 1] = Some(rows);
+    for i in (0..order.len()).rev() {
+        let Some((a, b)) = need[i] else { continue };
+        let ins: Vec<NodeRef> = inputs[i].iter().map(|&j| order[j].clone()).collect();
+        let (kind, req) = plan(&order[i], a, b, &ins);
+        for (&j, r) in inputs[i].iter().zip(req) {
+            if let Some(r) = r {
+                need[j] = Some(hull(need[j], r));
+            }
+        }
+        kinds[i] = Some(kind);
+    }
+    (need, kinds)
 }
 
 fn internal(msg: &str) -> Diagnostic {
@@ -798,93 +998,199 @@ fn row_view(node: &NodeRef, have: Range, want: Range) -> Result<NodeRef, Diagnos
     Ok(graph::raw_node(Op::View { x: node.clone(), view: spec }, node.dtype, shape, node.span))
 }
 
-/// Fetches rows `need` of each distributed leaf onto this rank (collective: every rank
-/// calls it with the same leaves). Moves exactly the rows a rank asks for and another
-/// rank owns.
-fn fetch(order: &[NodeRef], leaves: &[(usize, Range)]) -> Vec<NdArray> {
+/// Fetches rows `theirs[rank][k]` of each distributed leaf `order[leaves[k]]` onto this
+/// rank, given the rows every rank needs (collective in effect: every rank calls it
+/// with the same leaves and the same `theirs`). Moves exactly the rows a rank needs and
+/// another rank owns, with one message per neighbour and leaf (`comm::exchange`, no
+/// collective): a block's own rows are never copied when its ghost rows hold the halo
+/// (Note [Ghost rows]).
+fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdArray> {
     let p = comm::nranks();
     let me = comm::rank();
-    let mut req = Vec::with_capacity(leaves.len() * 16);
-    for &(_, (a, b)) in leaves {
-        req.extend_from_slice(&(a as u64).to_le_bytes());
-        req.extend_from_slice(&(b as u64).to_le_bytes());
-    }
-    let all_req: Vec<Vec<(usize, usize)>> = comm::all_gather(&req)
-        .iter()
-        .map(|r| r.chunks_exact(16).map(|c| (u64::from_le_bytes(c[..8].try_into().unwrap()) as usize, u64::from_le_bytes(c[8..].try_into().unwrap()) as usize)).collect())
-        .collect();
-    let dists: Vec<Rc<dyn LibraryFn>> = leaves.iter().map(|&(i, _)| dist_of(&order[i]).expect("dist leaf")).collect();
-    let mut send: Vec<Vec<u8>> = vec![Vec::new(); p];
-    for (k, f) in dists.iter().enumerate() {
-        let d = f.as_dist().unwrap();
-        let offs = comm::block_offsets(d.nrows(), p);
-        let rb = d.row_len() * d.local.dtype().itemsize();
-        let local = bytes_of(&d.local);
-        for (q, buf) in send.iter_mut().enumerate() {
-            let (a, b) = all_req[q][k];
-            if d.layout == Layout::Block {
-                // One contiguous run: the requested rows this rank owns (its own rows
-                // it copies itself, below, not through MPI).
-                let (lo, hi) = (a.max(offs[me]), b.min(offs[me + 1]));
-                if lo < hi && q != me {
-                    buf.extend_from_slice(&local[(lo - offs[me]) * rb..(hi - offs[me]) * rb]);
-                }
-                continue;
-            }
-            for i in a..b {
-                let (o, li) = d.owner(i, &offs);
-                if o == me {
-                    buf.extend_from_slice(&local[li * rb..(li + 1) * rb]);
-                }
+    // One entry per distinct array (two leaves may share one): the hull of what each
+    // rank needs of it.
+    let mut arrays: Vec<Rc<dyn LibraryFn>> = Vec::new();
+    let mut which: Vec<usize> = Vec::with_capacity(leaves.len());
+    for &i in leaves {
+        let f = dist_of(&order[i]).expect("dist leaf");
+        match arrays.iter().position(|g| Rc::ptr_eq(g, &f)) {
+            Some(u) => which.push(u),
+            None => {
+                which.push(arrays.len());
+                arrays.push(f);
             }
         }
     }
-    let recv = comm::all_to_all(&send);
-    let mut cursor = vec![0usize; p];
-    let mut out = Vec::with_capacity(leaves.len());
-    for (k, f) in dists.iter().enumerate() {
-        let d = f.as_dist().unwrap();
-        let offs = comm::block_offsets(d.nrows(), p);
-        let rb = d.row_len() * d.local.dtype().itemsize();
-        let (a, b) = leaves[k].1;
-        if d.layout == Layout::Block {
-            if (a, b) == (offs[me], offs[me + 1]) {
-                // Exactly this rank's block: no copy.
-                out.push(d.local.clone());
-                continue;
-            }
-            // Pieces in row order, straight into one pooled buffer.
-            let shape = with_rows(&d.shape, (a, b));
-            let n = shape_size(&shape);
-            let dtype = d.local.dtype();
-            let mut data = hpxl_runtime::pool::take(dtype, n).unwrap_or_else(|| Data::zeros(dtype, n));
-            let dst = data.as_mut_ptr();
-            let local = bytes_of(&d.local);
-            for q in 0..p {
-                let (lo, hi) = (a.max(offs[q]), b.min(offs[q + 1]));
-                if lo < hi {
-                    let len = (hi - lo) * rb;
-                    let src = if q == me {
-                        &local[(lo - offs[me]) * rb..(hi - offs[me]) * rb]
-                    } else {
-                        cursor[q] += len;
-                        &recv[q][cursor[q] - len..cursor[q]]
-                    };
-                    // SAFETY: `data` holds rows `[a, b)` (`n` elements, `(b - a) * rb`
-                    // bytes); this piece is rows `[lo, hi)` of them.
-                    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst.add((lo - a) * rb), len) };
+    let needs: Vec<Vec<Range>> = (0..p)
+        .map(|q| {
+            let mut h: Vec<Option<Range>> = vec![None; arrays.len()];
+            for (k, &u) in which.iter().enumerate() {
+                let r = theirs[q][k];
+                if r.0 < r.1 {
+                    h[u] = Some(hull(h[u], r));
                 }
             }
-            out.push(NdArray::from_data(data, shape));
+            h.into_iter().map(|r| r.unwrap_or((0, 0))).collect()
+        })
+        .collect();
+    // Where each array's rows land on this rank; the pieces to send and receive.
+    let mut sends: Vec<comm::Piece> = Vec::new();
+    let mut recvs: Vec<comm::Piece> = Vec::new();
+    let mut results: Vec<NdArray> = Vec::with_capacity(arrays.len());
+    // Cyclic layouts pack rows: (array, peer, packed buffer, rows).
+    let mut packed_sends: Vec<Vec<u8>> = Vec::new();
+    let mut packed_recvs: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+    for (u, f) in arrays.iter().enumerate() {
+        let d = f.as_dist().expect("dist leaf");
+        let offs = comm::block_offsets(d.nrows(), p);
+        let dtype = d.dtype();
+        let rb = d.row_len() * dtype.itemsize();
+        let (a, b) = needs[me][u];
+        let tag = u as u32;
+        if d.layout == Layout::Cyclic {
+            for q in (0..p).filter(|&q| q != me) {
+                let (qa, qb) = needs[q][u];
+                let local = d.local();
+                let bytes = bytes_of(&local);
+                let mut buf = Vec::new();
+                for i in (qa..qb).filter(|i| i % p == me) {
+                    let li = i / p;
+                    buf.extend_from_slice(&bytes[li * rb..(li + 1) * rb]);
+                }
+                if !buf.is_empty() {
+                    packed_sends.push(buf);
+                    let b = packed_sends.last().unwrap();
+                    sends.push(comm::Piece { peer: q, tag, ptr: b.as_ptr(), len: b.len() });
+                }
+                let rows = (a..b).filter(|i| i % p == q).count();
+                if rows * rb > 0 {
+                    packed_recvs.push((u, q, vec![0u8; rows * rb]));
+                }
+            }
+            results.push(NdArray::from_data(Data::zeros(dtype, 0), vec![0]));
             continue;
         }
-        let mut bytes = Vec::with_capacity((b - a) * rb);
-        for i in a..b {
-            let (o, _) = d.owner(i, &offs);
-            bytes.extend_from_slice(&recv[o][cursor[o]..cursor[o] + rb]);
-            cursor[o] += rb;
+        let (lo, hi) = (offs[me], offs[me + 1]);
+        // The buffer receiving rows `[a, b)`: its pointer and first row.
+        let mut st = d.store.borrow_mut();
+        let (blo, bhi) = (lo - st.before, hi + st.after);
+        if a >= b || (a, b) == (lo, hi) {
+            results.push(if a >= b { array_from_bytes(dtype, with_rows(&d.shape, (a, a)), &[]) } else { st_local(&st, (lo, hi)) });
+        } else if blo <= a && b <= bhi {
+            // In place, into the ghost rows.
+            let off = st.buf.offset;
+            // SAFETY-relevant: a shared buffer is copied first (copy on write), so this
+            // rank's writes are seen by nobody who holds the old one.
+            let data = Arc::make_mut(&mut st.buf.data);
+            // SAFETY: `off` is inside the buffer.
+            let dst = unsafe { data.as_mut_ptr().add(off * dtype.itemsize()) };
+            results.push(rows_of_array(&st.buf, (blo, bhi), (a, b)));
+            push_recvs(&mut recvs, &offs, me, tag, (a, b), dst, blo, rb);
+        } else {
+            // A new buffer: kept as the array's buffer (with ghost rows) when the extra
+            // rows are few, else a one-off block of the rows asked for.
+            let (na, nb) = (a.min(lo), b.max(hi));
+            let keep = a <= hi && b >= lo && keeps_ghosts(hi - lo, (nb - na) - (hi - lo));
+            let (na, nb) = if keep { (na, nb) } else { (a, b) };
+            let shape = with_rows(&d.shape, (na, nb));
+            let n = shape_size(&shape);
+            let mut data = hpxl_runtime::pool::take(dtype, n).unwrap_or_else(|| Data::zeros(dtype, n));
+            let own = st_local(&st, (lo, hi));
+            let (ca, cb) = (na.max(lo), nb.min(hi));
+            if ca < cb {
+                let src = bytes_of(&own);
+                // SAFETY: `data` holds rows `[na, nb)`; rows `[ca, cb)` lie inside it and
+                // inside this rank's block.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(src[(ca - lo) * rb..].as_ptr(), data.as_mut_ptr().add((ca - na) * rb), (cb - ca) * rb)
+                };
+            }
+            let dst = data.as_mut_ptr();
+            let buf = NdArray::from_data(data, shape);
+            results.push(rows_of_array(&buf, (na, nb), (a, b)));
+            if keep {
+                *st = Store { buf, before: lo - na, after: nb - hi };
+            }
+            push_recvs(&mut recvs, &offs, me, tag, (a, b), dst, na, rb);
         }
-        out.push(array_from_bytes(d.local.dtype(), with_rows(&d.shape, (a, b)), &bytes));
+        // What this rank sends: its rows each other rank needs.
+        let own_ptr = {
+            let off = st.buf.offset + st.before * d.row_len();
+            // SAFETY: inside the buffer (own rows start after `before` ghost rows).
+            unsafe { st.buf.data.as_ptr().add(off * dtype.itemsize()) }
+        };
+        for q in (0..p).filter(|&q| q != me) {
+            let (qa, qb) = needs[q][u];
+            let (sa, sb) = (qa.max(lo), qb.min(hi));
+            if sa < sb && rb > 0 {
+                // SAFETY: rows `[sa, sb)` are this rank's own rows.
+                sends.push(comm::Piece { peer: q, tag, ptr: unsafe { own_ptr.add((sa - lo) * rb) }, len: (sb - sa) * rb });
+            }
+        }
     }
+    for (u, q, buf) in packed_recvs.iter_mut() {
+        recvs.push(comm::Piece { peer: *q, tag: *u as u32, ptr: buf.as_mut_ptr(), len: buf.len() });
+    }
+    // SAFETY: every piece points into a buffer alive until the end of this function
+    // (`results`, the arrays' stores, `packed_*`): sends read this rank's own rows,
+    // receives write rows of other ranks (ghost rows, fresh buffers, packed buffers),
+    // which no send reads and no other receive writes. Both sides list the same pieces:
+    // they plan from the same graph and the same `needs`.
+    if !sends.is_empty() || !recvs.is_empty() {
+        unsafe { comm::exchange(&sends, &recvs) };
+    }
+    // Cyclic arrays: rows in order, from this rank's own rows and the packed messages.
+    let mut out = Vec::with_capacity(leaves.len());
+    for (u, f) in arrays.iter().enumerate() {
+        let d = f.as_dist().unwrap();
+        if d.layout != Layout::Cyclic {
+            continue;
+        }
+        let dtype = d.dtype();
+        let rb = d.row_len() * dtype.itemsize();
+        let (a, b) = needs[me][u];
+        let local = d.local();
+        let mine = bytes_of(&local);
+        let mut cursor = vec![0usize; p];
+        let mut bytes = Vec::with_capacity((b.saturating_sub(a)) * rb);
+        for i in a..b {
+            let q = i % p;
+            if q == me {
+                bytes.extend_from_slice(&mine[(i / p) * rb..(i / p + 1) * rb]);
+            } else {
+                let buf = &packed_recvs.iter().find(|(v, w, _)| *v == u && *w == q).expect("packed rows").2;
+                bytes.extend_from_slice(&buf[cursor[q]..cursor[q] + rb]);
+                cursor[q] += rb;
+            }
+        }
+        results[u] = array_from_bytes(dtype, with_rows(&d.shape, (a, b.max(a))), &bytes);
+    }
+    // Each leaf: its rows of the array's block (the hull may be larger).
+    for (k, &u) in which.iter().enumerate() {
+        let (a, b) = needs[me][u];
+        let r = theirs[me][k];
+        let v = &results[u];
+        out.push(if r.0 >= r.1 { rows_of_array(v, (a, b.max(a)), (a, a)) } else { rows_of_array(v, (a, b), r) });
+    }
+    drop(packed_sends);
     out
+}
+
+/// This rank's rows `own` of a store (see `DistArray::local`).
+fn st_local(st: &Store, own: Range) -> NdArray {
+    let rows = st.buf.shape.first().copied().unwrap_or(0);
+    rows_of_array(&st.buf, (0, rows), (st.before, st.before + (own.1 - own.0)))
+}
+
+/// The receives of rows `[a, b)` from the ranks owning them, into `dst` (whose first row
+/// is `dst_row0`).
+#[allow(clippy::too_many_arguments)]
+fn push_recvs(recvs: &mut Vec<comm::Piece>, offs: &[usize], me: usize, tag: u32, (a, b): Range, dst: *mut u8, dst_row0: usize, rb: usize) {
+    for q in (0..offs.len() - 1).filter(|&q| q != me) {
+        let (ra, rb_) = (a.max(offs[q]), b.min(offs[q + 1]));
+        if ra < rb_ && rb > 0 {
+            // SAFETY: rows `[ra, rb_)` lie inside the buffer at `dst` (rows from `dst_row0`).
+            recvs.push(comm::Piece { peer: q, tag, ptr: unsafe { dst.add((ra - dst_row0) * rb) }, len: (rb_ - ra) * rb });
+        }
+    }
 }

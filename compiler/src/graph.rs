@@ -165,7 +165,7 @@ pub struct Node {
     pub shape: Vec<usize>,
     pub span: Span,
     /// Length of the longest pending chain below this node (0 once realised).
-    depth: std::cell::Cell<u32>,
+    pub(crate) depth: std::cell::Cell<u32>,
 }
 
 impl std::fmt::Debug for Node {
@@ -319,7 +319,14 @@ pub fn node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> Result<NodeR
     let depth = depth_of(&op);
     let n = Rc::new(Node { op: RefCell::new(op), dtype, shape, span, depth: std::cell::Cell::new(depth) });
     if depth > MAX_PENDING_DEPTH {
-        force(&n)?;
+        if crate::dist::enabled() {
+            // Under several ranks the deep inputs become distributed leaves and this
+            // node stays pending: realising a view of a distributed array would copy it
+            // into a new, differently partitioned array (`crate::dist::relieve`).
+            crate::dist::relieve(&n)?;
+        } else {
+            force(&n)?;
+        }
     }
     Ok(n)
 }

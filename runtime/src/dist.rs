@@ -11,7 +11,26 @@
 //! CLI's session runs there; rayon workers never communicate). Without `init` (a library
 //! host, a test, or a binary not started by `mpirun`) the group is one rank.
 
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+
+static RANK_DEPENDENT: AtomicBool = AtomicBool::new(false);
+
+/// Records that the script has read a value that differs between ranks (`rank()`,
+/// `gather`, `scatter`): from now on realisations check that the ranks agree (the
+/// compiler's Note [Rank-dependent values]). Every rank calls it at the same statement.
+pub fn note_rank_dependent() {
+    RANK_DEPENDENT.store(true, Relaxed);
+}
+
+/// Forgets `note_rank_dependent` (a new program in the same process, on every rank).
+pub fn reset_rank_dependent() {
+    RANK_DEPENDENT.store(false, Relaxed);
+}
+
+/// Whether `note_rank_dependent` was called.
+pub fn rank_dependent() -> bool {
+    RANK_DEPENDENT.load(Relaxed)
+}
 
 static RANK: AtomicUsize = AtomicUsize::new(0);
 static NRANKS: AtomicUsize = AtomicUsize::new(1);
@@ -41,7 +60,8 @@ pub fn launched_by_mpirun() -> bool {
 mod imp {
     use super::*;
     use crate::telemetry;
-    use mpi::collective::{CommunicatorCollectives, Root};
+    use mpi::collective::{CommunicatorCollectives, Root, SystemOperation};
+    use mpi::point_to_point::{Destination, Source};
     use mpi::datatype::{Partition, PartitionMut};
     use mpi::topology::{Communicator, SimpleCommunicator};
     use mpi::Count;
@@ -77,7 +97,7 @@ mod imp {
 
     pub fn barrier() {
         if initialized() {
-            world().barrier();
+            finish(world().immediate_barrier());
         }
     }
 
@@ -91,6 +111,25 @@ mod imp {
         std::process::exit(code)
     }
 
+    /// Completes `r`, testing rather than waiting and yielding the core between rounds:
+    /// on an oversubscribed node (more ranks than free cores, as in the tests on two
+    /// cores) a rank spinning inside `MPI_Wait` or a blocking collective holds the core
+    /// that the rank it waits for needs (measured: a 3-rank allgather on 2 busy cores
+    /// took ~16 ms spinning).
+    fn finish<'a, D: ?Sized, S: mpi::request::Scope<'a>>(mut r: mpi::request::Request<'a, D, S>) {
+        let mut rounds = 0u32;
+        loop {
+            match r.test() {
+                Ok(_) => return,
+                Err(back) => r = back,
+            }
+            rounds += 1;
+            if rounds > 16 {
+                std::thread::yield_now();
+            }
+        }
+    }
+
     fn displs(counts: &[Count]) -> Vec<Count> {
         counts.iter().scan(0, |acc, &c| Some(std::mem::replace(acc, *acc + c))).collect()
     }
@@ -102,13 +141,14 @@ mod imp {
         let w = world();
         let p = w.size() as usize;
         let mut counts = vec![0 as Count; p];
-        w.all_gather_into(&(mine.len() as Count), &mut counts[..]);
+        let len = mine.len() as Count;
+        mpi::request::scope(|scope| finish(w.immediate_all_gather_into(scope, &len, &mut counts[..])));
         let d = displs(&counts);
         let total: usize = counts.iter().map(|&c| c as usize).sum();
         let mut buf = vec![0u8; total];
         {
             let mut part = PartitionMut::new(&mut buf[..], &counts[..], &d[..]);
-            w.all_gather_varcount_into(mine, &mut part);
+            mpi::request::scope(|scope| finish(w.immediate_all_gather_varcount_into(scope, mine, &mut part)));
         }
         telemetry::add::dist_exchanges(1);
         telemetry::add::dist_bytes_sent((mine.len() * (p - 1)) as u64);
@@ -143,6 +183,50 @@ mod imp {
         (0..p).map(|q| rbuf[rd[q] as usize..(rd[q] + rcounts[q]) as usize].to_vec()).collect()
     }
 
+    pub fn max_u64(v: &mut [u64]) {
+        if !initialized() {
+            return;
+        }
+        let w = world();
+        let mine = v.to_vec();
+        mpi::request::scope(|scope| finish(w.immediate_all_reduce_into(scope, &mine[..], v, SystemOperation::max())));
+        telemetry::add::dist_exchanges(1);
+    }
+
+    /// # Safety
+    /// See [`super::exchange`].
+    pub unsafe fn exchange(sends: &[Piece], recvs: &[Piece]) {
+        if !initialized() {
+            return;
+        }
+        let w = world();
+        let mut sent = 0;
+        let mut received = 0;
+        mpi::request::scope(|scope| {
+            let mut reqs = Vec::with_capacity(sends.len() + recvs.len());
+            // Receives first, so that a message finds its buffer posted.
+            for r in recvs {
+                // SAFETY: the caller guarantees `r` is a writable buffer of `len` bytes,
+                // disjoint from every other piece, alive until this scope ends.
+                let buf = unsafe { std::slice::from_raw_parts_mut(r.ptr as *mut u8, r.len) };
+                received += r.len;
+                reqs.push(w.process_at_rank(r.peer as i32).immediate_receive_into_with_tag(scope, buf, r.tag as i32));
+            }
+            for s in sends {
+                // SAFETY: as above, readable.
+                let buf = unsafe { std::slice::from_raw_parts(s.ptr, s.len) };
+                sent += s.len;
+                reqs.push(w.process_at_rank(s.peer as i32).immediate_send_with_tag(scope, buf, s.tag as i32));
+            }
+            for r in reqs {
+                finish(r);
+            }
+        });
+        telemetry::add::dist_exchanges(1);
+        telemetry::add::dist_bytes_sent(sent as u64);
+        telemetry::add::dist_bytes_received(received as u64);
+    }
+
     pub fn broadcast(buf: &mut Vec<u8>, root: usize) {
         if !initialized() {
             return;
@@ -150,9 +234,9 @@ mod imp {
         let w = world();
         let r = w.process_at_rank(root as i32);
         let mut len = buf.len() as u64;
-        r.broadcast_into(&mut len);
+        mpi::request::scope(|scope| finish(r.immediate_broadcast_into(scope, &mut len)));
         buf.resize(len as usize, 0);
-        r.broadcast_into(&mut buf[..]);
+        mpi::request::scope(|scope| finish(r.immediate_broadcast_into(scope, &mut buf[..])));
         telemetry::add::dist_exchanges(1);
         if w.rank() as usize == root {
             telemetry::add::dist_bytes_sent(len * (w.size() as u64 - 1));
@@ -182,6 +266,10 @@ mod imp {
         send.to_vec()
     }
     pub fn broadcast(_buf: &mut Vec<u8>, _root: usize) {}
+    pub fn max_u64(_v: &mut [u64]) {}
+    /// # Safety
+    /// Nothing to do with one rank (there are no peers).
+    pub unsafe fn exchange(_sends: &[super::Piece], _recvs: &[super::Piece]) {}
 }
 
 /// Initialises MPI (feature `mpi`); false without the feature or when MPI refuses.
@@ -212,6 +300,36 @@ pub fn all_gather(mine: &[u8]) -> Vec<Vec<u8>> {
 /// Sends `send[q]` to rank `q`; returns what each rank sent to this one, in rank order.
 pub fn all_to_all(send: &[Vec<u8>]) -> Vec<Vec<u8>> {
     imp::all_to_all(send)
+}
+
+/// Every rank's elementwise maximum of `v`, on every rank (`MPI_Allreduce`). Two
+/// values `[h, !h]` tell every rank at once whether all ranks hold the same `h`.
+pub fn max_u64(v: &mut [u64]) {
+    imp::max_u64(v)
+}
+
+/// One message of a point-to-point exchange: `len` bytes at `ptr`, to or from `peer`,
+/// matched by `tag`.
+#[derive(Clone, Copy, Debug)]
+pub struct Piece {
+    pub peer: usize,
+    pub tag: u32,
+    pub ptr: *const u8,
+    pub len: usize,
+}
+
+/// Sends every piece of `sends` and receives every piece of `recvs` (non-blocking
+/// sends and receives, then a wait for all of them): a neighbour exchange without a
+/// collective. Each piece of `recvs` must be matched by a piece of the same length and
+/// tag that `peer` sends to this rank in its own call, and the other way round.
+///
+/// # Safety
+/// Every piece's `ptr` must point to `len` bytes valid for the whole call: readable for
+/// `sends`, writable for `recvs`; receive buffers must not overlap each other or a send
+/// buffer.
+pub unsafe fn exchange(sends: &[Piece], recvs: &[Piece]) {
+    // SAFETY: forwarded from the caller.
+    unsafe { imp::exchange(sends, recvs) }
 }
 
 /// Replaces `buf` on every rank with `root`'s.

@@ -14,7 +14,11 @@ use std::io::Write;
 
 /// Runs a whole program; a diagnostic goes to stderr and makes the exit code 1.
 pub fn run_text(session: &mut Session, name: &str, text: &str) -> i32 {
-    match session.run(name, text) {
+    // A rank that finishes while others still compute would leave them waiting in a
+    // collective: the end of the script is agreed on too (a no-op unless the script
+    // read rank-dependent values; Note [Rank-dependent values]).
+    let result = session.run(name, text).and_then(|_| hpxl_compiler::dist::agree::on_task("the end of the script", None));
+    match result {
         Ok(_) => 0,
         Err(d) => {
             let _ = std::io::stdout().flush();

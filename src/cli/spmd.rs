@@ -85,9 +85,11 @@ pub fn run_many(list: &str, backend: hpxl::Backend) -> i32 {
             }
         };
         hpxl_stdlib::builtins::set_argv(vec![path.to_string()]);
+        hpxl_runtime::dist::reset_rank_dependent();
         let mut session = hpxl::Session::new();
         session.set_backend(backend);
-        if let Err(d) = session.run(path, &text) {
+        let result = session.run(path, &text).and_then(|_| hpxl_compiler::dist::agree::on_task("the end of the script", None));
+        if let Err(d) = result {
             let _ = std::io::stdout().flush();
             print!("{}", session.render(&d));
             println!("exit 1");

@@ -30,6 +30,9 @@ pub fn register(r: &mut Registry) {
 
 fn rank(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     call.bind(&[])?;
+    // From here on the ranks' graphs may differ (Note [Rank-dependent values] in
+    // `hpxl_compiler::dist::agree`).
+    comm::note_rank_dependent();
     Ok(Value::Int(comm::rank() as i64))
 }
 
@@ -40,6 +43,7 @@ fn nranks(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
 
 fn barrier(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     call.bind(&[])?;
+    dist::agree::on_task("barrier()", Some(call.span))?;
     comm::barrier();
     Ok(Value::None)
 }
@@ -135,6 +139,7 @@ fn allreduce(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
         }
     };
     let (a, kind) = to_nd(&opt(&s, 0), call.arg_span(0))?;
+    dist::agree::on_task("allreduce()", Some(call.span))?;
     let dtype = a.dtype();
     let parts = comm::all_gather(&encode(&a));
     let mut acc: Option<NdArray> = None;
@@ -163,6 +168,7 @@ fn broadcast(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let s = call.bind(&["x", "root="])?;
     let root = root_of(&opt(&s, 1), call.span)?;
     let (a, kind) = to_nd(&opt(&s, 0), call.arg_span(0))?;
+    dist::agree::on_task("broadcast()", Some(call.span))?;
     let mut buf = encode(&a);
     comm::broadcast(&mut buf, root);
     let dtype = DType::ALL.get(buf[0] as usize).copied().unwrap_or(a.dtype());
@@ -174,6 +180,9 @@ fn gather(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let root = root_of(&opt(&s, 1), call.span)?;
     let (a, _) = to_nd(&opt(&s, 0), call.arg_span(0))?;
     let a = if a.shape.is_empty() { NdArray::from_data(a.to_data(), vec![1]) } else { a };
+    dist::agree::on_task("gather()", Some(call.span))?;
+    // The result exists on the root only: rank-dependent from here on.
+    comm::note_rank_dependent();
     let parts = comm::all_gather(&encode(&a));
     if comm::rank() != root {
         return Ok(Value::None);
@@ -200,6 +209,9 @@ fn scatter(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     if a.shape.is_empty() {
         return Err(err(Code::Shape, call.arg_span(0), "scatter needs an array with at least one dimension"));
     }
+    dist::agree::on_task("scatter()", Some(call.span))?;
+    // Each rank gets its own rows: rank-dependent from here on.
+    comm::note_rank_dependent();
     let mut buf = encode(&a);
     comm::broadcast(&mut buf, root);
     let whole = decode(&buf, a.dtype());

@@ -17,11 +17,11 @@
 //!
 //! Selections (min/max), logical reductions, counts and integer sums are exact and
 //! associative: each rank reduces its rows and the partials are reduced again, in rank
-//! order, by the interp's own routine. Everything else (products and moments of floats,
-//! arg-reductions, reductions over some axes including axis 0) takes the general path,
-//! which gathers the input.
+//! order, by the interp's own routine. A full mean is the distributed sum divided by the
+//! count. Everything else (products, variances, arg-reductions, reductions over some
+//! axes including axis 0) takes the general path, which gathers the input.
 
-use super::{comm, localise, my_block, nrows, should_distribute, with_local};
+use super::{comm, localise_rows, nrows, should_distribute, with_local, Range};
 use crate::graph::{self, NodeRef, Op};
 use crate::interp::{self, Num};
 use crate::ops::ReduceOp;
@@ -53,6 +53,13 @@ pub(super) fn try_reduce(root: &NodeRef) -> Result<Option<NdArray>, Diagnostic> 
         Min | Max | NanMin | NanMax | Any | All | CountNonzero => true,
         Sum if !loop_dtype.is_float() => true,
         Sum => false,
+        Mean => {
+            return match loop_dtype {
+                DType::Float64 => mean::<f64>(root, loop_dtype, &x).map(Some),
+                DType::Float32 => mean::<f32>(root, loop_dtype, &x).map(Some),
+                _ => Ok(None),
+            }
+        }
         _ => return Ok(None),
     };
     if exact {
@@ -65,8 +72,18 @@ pub(super) fn try_reduce(root: &NodeRef) -> Result<Option<NdArray>, Diagnostic> 
     }
 }
 
+/// A full mean: the distributed pairwise sum (the same bits as the single-process sum,
+/// Note [Distributed reductions]) divided by the count, as `interp::reduce`'s moments
+/// divide it.
+fn mean<T: Num + Copy>(root: &NodeRef, loop_dtype: DType, x: &NodeRef) -> Result<NdArray, Diagnostic> {
+    let total: usize = x.shape.iter().product();
+    let acc: T = float_sum_value(loop_dtype, x)?;
+    let v = interp::make(vec![interp::div_count(acc, total as i64)], vec![], root.dtype);
+    Ok(reshaped(v, &root.shape))
+}
+
 /// Whether the pending graph under `n` reads a distributed leaf.
-fn has_dist(n: &NodeRef) -> bool {
+pub(super) fn has_dist(n: &NodeRef) -> bool {
     let mut stack = vec![n.clone()];
     let mut seen = std::collections::HashSet::new();
     while let Some(m) = stack.pop() {
@@ -87,15 +104,23 @@ fn kernel_err(root: &NodeRef, e: interp::KernelError) -> Diagnostic {
     Diagnostic::new(e.code, e.message).with_label(root.span, "")
 }
 
-/// This rank's rows `[lo, hi)` of `x`, realised locally.
-fn local_rows(x: &NodeRef, lo: usize, hi: usize) -> Result<NdArray, Diagnostic> {
-    let local = localise(x, lo, hi)?;
+/// This rank's rows `ranges[rank]` of `x`, realised locally (collective: `ranges` are
+/// the rows every rank asks for).
+fn local_rows(x: &NodeRef, ranges: &[Range]) -> Result<NdArray, Diagnostic> {
+    let local = localise_rows(x, ranges)?;
     with_local(|| graph::realize(&local))
 }
 
+/// Each rank's block of `n` rows.
+fn blocks(n: usize) -> Vec<Range> {
+    let offs = comm::block_offsets(n, comm::nranks());
+    (0..comm::nranks()).map(|q| (offs[q], offs[q + 1])).collect()
+}
+
 fn exact_reduce(root: &NodeRef, op: ReduceOp, loop_dtype: DType, x: &NodeRef) -> Result<NdArray, Diagnostic> {
-    let (lo, hi) = my_block(nrows(x));
-    let local = local_rows(x, lo, hi)?;
+    let ranges = blocks(nrows(x));
+    let (lo, hi) = ranges[comm::rank()];
+    let local = local_rows(x, &ranges)?;
     let all: Vec<usize> = (0..x.shape.len()).collect();
     // An empty block contributes nothing (min/max of nothing would be an error).
     let mine: Vec<u8> = if lo < hi {
@@ -167,6 +192,14 @@ impl Tree<'_> {
 }
 
 fn float_sum<T: Num + Copy>(root: &NodeRef, loop_dtype: DType, x: &NodeRef) -> Result<NdArray, Diagnostic> {
+    let acc: T = float_sum_value(loop_dtype, x)?;
+    let v = interp::make(vec![acc], vec![], root.dtype);
+    Ok(reshaped(v, &root.shape))
+}
+
+/// NumPy's pairwise sum of all of `x` in `loop_dtype`, computed across the ranks
+/// (collective).
+fn float_sum_value<T: Num + Copy>(loop_dtype: DType, x: &NodeRef) -> Result<T, Diagnostic> {
     let total: usize = x.shape.iter().product();
     let casting = x.dtype != loop_dtype;
     let chunk = if casting { total.min(NUMPY_BUFSIZE) } else { total };
@@ -177,21 +210,31 @@ fn float_sum<T: Num + Copy>(root: &NodeRef, loop_dtype: DType, x: &NodeRef) -> R
     let tree = Tree { bounds: &bounds };
     let me = comm::rank();
     let mut mine: Vec<(usize, usize)> = Vec::new();
+    // The elements each rank's subtrees span (its block, plus at most one leaf beyond).
+    let mut spans: Vec<Option<Range>> = vec![None; p];
     let mut nodes = Vec::new();
     let mut c = 0;
     while c < total {
         let len = chunk.min(total - c);
         nodes.clear();
         tree.walk(c, len, &mut nodes);
+        for &(s0, l, q) in &nodes {
+            spans[q] = Some(match spans[q] {
+                None => (s0, s0 + l),
+                Some((a, b)) => (a.min(s0), b.max(s0 + l)),
+            });
+        }
         mine.extend(nodes.iter().filter(|n| n.2 == me).map(|n| (n.0, n.1)));
         c += len;
     }
-    // The rows holding this rank's subtrees (its block, plus at most one leaf beyond).
-    let (lo, hi) = match (mine.first(), mine.last()) {
-        (Some(a), Some(b)) => (a.0 / rl, (b.0 + b.1).div_ceil(rl)),
-        _ => (offs[me], offs[me]),
-    };
-    let local = local_rows(x, lo, hi)?;
+    let ranges: Vec<Range> = (0..p)
+        .map(|q| match spans[q] {
+            Some((a, b)) => (a / rl, b.div_ceil(rl)),
+            None => (offs[q], offs[q]),
+        })
+        .collect();
+    let lo = ranges[me].0;
+    let local = local_rows(x, &ranges)?;
     let local = if casting { local.astype(loop_dtype) } else { local.to_contiguous() };
     let vals: Vec<T> = {
         let bytes = super::bytes_of(&local);
@@ -215,6 +258,5 @@ fn float_sum<T: Num + Copy>(root: &NodeRef, loop_dtype: DType, x: &NodeRef) -> R
         acc = T::add(acc, tree.fold(c, len, &mut it));
         c += len;
     }
-    let v = interp::make(vec![acc], vec![], root.dtype);
-    Ok(reshaped(v, &root.shape))
+    Ok(acc)
 }
