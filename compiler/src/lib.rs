@@ -11,6 +11,7 @@ pub mod display;
 pub mod dist;
 pub mod eval;
 pub mod fuse;
+pub mod gpu;
 pub mod graph;
 pub mod graph_text;
 pub mod index;

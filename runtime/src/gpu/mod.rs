@@ -138,11 +138,15 @@ pub struct Gpu {
     pub api: Arc<dyn DeviceApi>,
     pub pool: DevicePool,
     pub residency: Residency,
+    /// Modules loaded on this device, by their first entry's name (a content hash).
+    pub modules: std::collections::HashMap<String, ModuleId>,
+    /// Kernels launched.
+    pub launches: u64,
 }
 
 impl Gpu {
     pub fn new(api: Arc<dyn DeviceApi>) -> Gpu {
-        Gpu { api, pool: DevicePool::new(), residency: Residency::new() }
+        Gpu { api, pool: DevicePool::new(), residency: Residency::new(), modules: Default::default(), launches: 0 }
     }
 }
 
