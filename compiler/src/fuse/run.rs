@@ -223,7 +223,7 @@ pub(super) fn materialise(n: &NodeRef, role: Role) -> Result<NdArray, Diagnostic
         Op::Reduce { x, .. } => x.shape.iter().product(),
         _ => n.shape.iter().product(),
     });
-    if role == Role::Library && crate::gpu::device() == crate::gpu::Device::Gpu && crate::gpu::BUILT {
+    if role == Role::Library && crate::gpu::device() == crate::gpu::Device::Gpu && crate::gpu::active().is_some() {
         crate::gpu::note_once(&format!("`{}` has no GPU kernel yet and runs on the CPU", n.op_name()));
     }
     if role == Role::Library || zero_copy(n) || size < super::small_threshold() || n.shape.contains(&0) {
@@ -335,7 +335,7 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
         Ok(c) => c,
         Err(_) => return graph::realize_interp(n),
     };
-    if crate::gpu::device() == crate::gpu::Device::Gpu {
+    if crate::gpu::device() == crate::gpu::Device::Gpu && crate::gpu::active().is_some() {
         crate::gpu::note_once("in-place updates (`a[i] = ...`, `a += ...`) have no GPU kernel yet and run on the CPU");
     }
     plan.sync_host();
