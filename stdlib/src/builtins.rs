@@ -658,7 +658,13 @@ fn device_arg(call: &CallArgs, slots: &[Option<Value>], i: usize) -> R<hpxl_comp
 /// realised inside the block are computed.
 fn device(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let s = call.bind(&["name"])?;
-    Ok(Value::Context(Context::Device(device_arg(call, &s, 0)?)))
+    let d = device_arg(call, &s, 0)?;
+    if d == hpxl_compiler::gpu::Device::Gpu && !hpxl_compiler::gpu::BUILT {
+        hpxl_compiler::gpu::note_once(
+            "no GPU available (not built with GPU support: cargo feature `gpu`); running on the CPU",
+        );
+    }
+    Ok(Value::Context(Context::Device(d)))
 }
 
 /// `devices()`: the devices of this machine, `"cpu"` first, as a tuple of strings.
