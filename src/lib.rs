@@ -104,6 +104,11 @@ pub fn run_capture(name: &str, source: &str) -> Outcome {
 
 /// `run_capture` on a given backend and small-array threshold.
 pub fn run_capture_with(name: &str, source: &str, backend: Backend, small_threshold: usize) -> Outcome {
+    run_capture_on(name, source, backend, small_threshold, Device::Cpu)
+}
+
+/// `run_capture_with` on a given device.
+pub fn run_capture_on(name: &str, source: &str, backend: Backend, small_threshold: usize, device: Device) -> Outcome {
     let name = name.to_string();
     let source = source.to_string();
     let handle = std::thread::Builder::new().stack_size(PROGRAM_STACK).spawn(move || {
@@ -111,6 +116,7 @@ pub fn run_capture_with(name: &str, source: &str, backend: Backend, small_thresh
         let mut session = Session::with_output(Box::new(cap.clone()));
         session.set_backend(backend);
         session.set_small_threshold(small_threshold);
+        session.set_device(device);
         let result = session.run(&name, &source);
         let stdout = cap.text();
         match result {

@@ -42,7 +42,8 @@ struct Cli {
     /// Number of worker threads (default: `HPXL_THREADS`, the calibrated value, else every core).
     #[arg(long)]
     threads: Option<usize>,
-    /// Device to run on: `cpu` (the only one in this build).
+    /// Device to run on: `cpu`, or `gpu` (fused kernels on an NVIDIA GPU; needs the `gpu`
+    /// feature; without a GPU the script runs on the CPU and says so once).
     #[arg(long, default_value = "cpu")]
     device: String,
     /// Print debugging dumps: `kernels` shows fusion decisions, kir and Cranelift IR.
@@ -106,11 +107,12 @@ fn run(cli: Cli) -> Result<i32> {
     }
     match cli.device.as_str() {
         "cpu" => {}
+        "gpu" | "cuda" if hpxl_compiler::gpu::BUILT => hpxl_compiler::gpu::set_default_device(hpxl_compiler::gpu::Device::Gpu),
         "gpu" | "cuda" | "rocm" | "metal" => bail!(
-            "device `{}` is not available: this build of hpxl has no GPU backend (devices: cpu)",
+            "device `{}` is not available: this build of hpxl has no GPU backend (devices: cpu; build with --features gpu)",
             cli.device
         ),
-        other => bail!("unknown device `{other}` (available: cpu)"),
+        other => bail!("unknown device `{other}` (available: cpu, gpu)"),
     }
     let config = cli::config::Config::load_for_run();
     match cli.threads {

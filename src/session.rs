@@ -17,7 +17,9 @@ pub enum Device {
     /// The host CPU (every core unless [`SessionBuilder::threads`] says otherwise).
     #[default]
     Cpu,
-    /// An NVIDIA GPU (not compiled in yet: asking for it is an error).
+    /// An NVIDIA GPU (feature `gpu`): fused kernels run there through CUDA; without a
+    /// driver or a GPU the session runs on the CPU and says so once on stderr. Asking for
+    /// it in a build without the feature is an error.
     Gpu,
 }
 
@@ -91,7 +93,7 @@ impl SessionBuilder {
 
     /// Makes the session.
     pub fn build(self) -> Result<Session, Error> {
-        if self.device == Device::Gpu {
+        if self.device == Device::Gpu && !hpxl_compiler::gpu::BUILT {
             return Err(Error::host(
                 Code::Unsupported,
                 "device `gpu` is not available: this build of hpxl has no GPU backend (feature `gpu`); use Device::Cpu",
@@ -120,6 +122,7 @@ impl SessionBuilder {
         let out = self.output.unwrap_or_else(|| Box::new(std::io::stdout()));
         let mut session = Session::make(out, self.sandboxed);
         session.backend = self.backend;
+        session.device = self.device;
         if let Some(n) = self.small_threshold {
             session.small_threshold = n;
         }
@@ -166,6 +169,7 @@ static NEXT_SESSION_ID: AtomicU64 = AtomicU64::new(1);
 pub struct Session {
     pub(crate) interp: Interp,
     pub(crate) backend: Backend,
+    pub(crate) device: Device,
     pub(crate) small_threshold: usize,
     pub(crate) sandboxed: bool,
     /// Identifies the session a `Function` belongs to.
@@ -250,6 +254,10 @@ impl Session {
         Session {
             interp: Interp::new(registry, out),
             backend: Backend::Cranelift,
+            device: match hpxl_compiler::gpu::default_device() {
+                hpxl_compiler::gpu::Device::Gpu => Device::Gpu,
+                hpxl_compiler::gpu::Device::Cpu => Device::Cpu,
+            },
             small_threshold: default_small_threshold(),
             sandboxed,
             id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
@@ -262,6 +270,17 @@ impl Session {
     /// Selects the backend for later work.
     pub fn set_backend(&mut self, backend: Backend) {
         self.backend = backend;
+    }
+
+    /// Selects the device for later work (`Device::Gpu` needs feature `gpu`; without a
+    /// usable GPU the work stays on the CPU, said once on stderr).
+    pub fn set_device(&mut self, device: Device) {
+        self.device = device;
+    }
+
+    /// The device work is realised on.
+    pub fn device(&self) -> Device {
+        self.device
     }
 
     /// The backend in use.
@@ -285,6 +304,10 @@ impl Session {
     pub(crate) fn enter(&mut self) {
         hpxl_compiler::fuse::set_backend(self.backend);
         hpxl_compiler::fuse::set_small_threshold(self.small_threshold);
+        hpxl_compiler::gpu::set_device(match self.device {
+            Device::Gpu => hpxl_compiler::gpu::Device::Gpu,
+            Device::Cpu => hpxl_compiler::gpu::Device::Cpu,
+        });
     }
 
     /// Parses and runs `source`; returns the value of a trailing expression statement.

@@ -78,8 +78,39 @@ fn gpu_device_is_a_clear_error_and_cpu_works() {
     let dir = temp_dir("device");
     hpxl(&dir).args(["--device", "cpu", "-c", "print(2)"]).assert().code(0).stdout("2\n");
     let out = hpxl(&dir).args(["--device", "gpu", "-c", "print(2)"]).output().expect("run");
+    if cfg!(feature = "gpu") {
+        // Runs; without a driver or a GPU it says so once and uses the CPU.
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "2\n");
+        let err = stderr(&out);
+        assert!(err.is_empty() || (err.lines().count() == 1 && err.contains("running on the CPU")), "{err}");
+    } else {
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("no GPU backend"), "{}", stderr(&out));
+    }
+    let out = hpxl(&dir).args(["--device", "tpu", "-c", "print(2)"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no GPU backend"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unknown device `tpu` (available: cpu, gpu)"), "{}", stderr(&out));
+}
+
+#[test]
+fn info_lists_gpus_or_says_why_there_are_none() {
+    let dir = temp_dir("info-gpu");
+    let out = hpxl(&dir).arg("info").output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let devices = text.lines().find(|l| l.starts_with("devices")).expect("a devices line");
+    if devices.trim_end() == "devices     cpu" {
+        let gpus = text.lines().find(|l| l.starts_with("gpus")).expect("a gpus line");
+        let reasons = ["no CUDA driver (libcuda.so not found)", "no GPU", "not built with GPU support", "the CUDA driver failed"];
+        assert!(reasons.iter().any(|r| gpus.contains(r)), "{gpus}");
+        if !cfg!(feature = "gpu") {
+            assert!(gpus.contains("not built with GPU support"), "{gpus}");
+        }
+    } else {
+        assert!(devices.contains("gpu:0"), "{devices}");
+        assert!(text.lines().any(|l| l.starts_with("gpu:0") && l.contains("compute capability")), "{text}");
+    }
 }
 
 #[test]

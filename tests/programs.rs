@@ -9,6 +9,12 @@
 //! threshold; its kernel objects go to a fresh temporary disk cache, Note [LLVM disk
 //! cache]); `HPXL_PROGRAMS_BACKENDS=llvm` runs only that one (besides the interp).
 //!
+//! Built with `--features gpu`, every program also runs with `--device gpu` on the fake
+//! device (`hpxl_runtime::gpu::fake`, launches executed by `fuse::cpu_executor`), so
+//! the GPU path — PTX compilation, residency, lazy copies, the CPU fallbacks — must give
+//! the same output (numbers within the last-digit tolerance: GPU sums add in another
+//! order). `HPXL_PROGRAMS_BACKENDS=gpu` runs only that one.
+//!
 //! Run one area or file: `cargo test --test programs -- golden/aliasing`.
 //! `HPXL_BLESS=1` rewrites golden headers from hpxl's output (review the diff!).
 
@@ -50,6 +56,10 @@ fn main() {
         std::env::set_var("HPXL_CACHE_DIR", &dir);
         own_cache = Some(dir);
     }
+    #[cfg(feature = "gpu")]
+    hpxl_runtime::gpu::install(std::sync::Arc::new(hpxl_runtime::gpu::fake::FakeDevice::with_executor(
+        hpxl_compiler::fuse::cpu_executor(),
+    )));
     let mut failures = Vec::new();
     for (name, path) in &cases {
         match run_case(name, path, bless) {
@@ -97,6 +107,10 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
     }
     if let Some(only) = &only {
         backends.retain(|b| only.split(',').any(|o| o == b.name()));
+    }
+    if cfg!(feature = "gpu") && only.as_ref().is_none_or(|o| o.split(',').any(|o| o == "gpu")) {
+        let outcome = hpxl::run_capture_on(&display, &source, hpxl::Backend::Cranelift, 0, hpxl::Device::Gpu);
+        check_outcome("gpu (fake device)", &expected, &outcome, &mut problems);
     }
     for backend in backends {
         let before = hpxl::telemetry::snapshot();

@@ -298,6 +298,9 @@ impl Interp {
                 let mut pushed = 0;
                 // `policy("seq")`: work realised inside the block runs on this thread.
                 let mut guards: Vec<hpxl_runtime::exec::SeqGuard> = Vec::new();
+                // `device("gpu")`: work realised inside the block runs there; the
+                // previous device comes back when the block ends, however it ends.
+                let mut device_guard: Option<crate::gpu::DeviceGuard> = None;
                 for (e, target) in items {
                     let v = self.eval(e, scope)?;
                     match &v {
@@ -307,6 +310,10 @@ impl Interp {
                                 guards.push(hpxl_runtime::exec::SeqGuard::new());
                             }
                             pushed += 1;
+                        }
+                        Value::Context(Context::Device(d)) => {
+                            device_guard.get_or_insert_with(crate::gpu::DeviceGuard::new);
+                            crate::gpu::set_device(*d);
                         }
                         other => {
                             return Err(err(
@@ -325,6 +332,7 @@ impl Interp {
                     self.policies.pop();
                 }
                 drop(guards);
+                drop(device_guard);
                 return r;
             }
             StmtKind::Global(names) | StmtKind::Nonlocal(names) => {
@@ -1418,15 +1426,12 @@ const KNOWN_GAPS: &[&str] = &[
     "broadcast",
     "gather",
     "scatter",
-    "to_device",
-    "devices",
-    "device",
 ];
 
 fn known_gap(name: &str, span: Span) -> Option<hpxl_grammar::Diagnostic> {
     KNOWN_GAPS.contains(&name).then(|| {
         err(Code::Unsupported, span, format!("`{name}` is not supported yet"))
-            .with_note("einsum-style products, the Generator API and other distributions, genfromtxt, MPI and GPU functions arrive in later releases")
+            .with_note("einsum-style products, the Generator API and other distributions, genfromtxt and MPI functions arrive in later releases")
     })
 }
 

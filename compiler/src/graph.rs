@@ -206,8 +206,27 @@ impl Node {
         }
     }
 
-    /// The realised value if this node has been evaluated.
+    /// The realised value if this node has been evaluated, with its host copy up to date
+    /// (Note [Host reads of device results] in `crate::gpu`).
     pub fn value(&self) -> Option<NdArray> {
+        match &*self.op.borrow() {
+            Op::Const(a) => {
+                crate::gpu::host_sync(&a.data);
+                Some(a.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The realised value without bringing a device result to the host: for building
+    /// kernels, which read it where it is (`fuse::build`; CPU launches sync their inputs).
+    pub(crate) fn value_unsynced(&self) -> Option<NdArray> {
+        self.value_on_device()
+    }
+
+    /// The realised value, wherever its current copy is: its host storage may be waiting
+    /// for a GPU result (`to_device` hands it to the device layer as is).
+    pub fn value_on_device(&self) -> Option<NdArray> {
         match &*self.op.borrow() {
             Op::Const(a) => Some(a.clone()),
             _ => None,
@@ -338,7 +357,8 @@ pub fn force(n: &NodeRef) -> Result<(), Diagnostic> {
         REALISATIONS.with(|c| c.set(c.get() + 1));
         return crate::dist::materialise(n);
     }
-    realize(n).map(drop)
+    // A result computed on the GPU stays there (nobody reads it here).
+    realize_on_device(n).map(drop)
 }
 
 /// A node built without the allocation check or the depth limit (the distributed
@@ -435,11 +455,19 @@ pub fn human_bytes(bytes: u128) -> String {
 
 /// Evaluates `root` (and every pending node it depends on) with the interp backend.
 /// Each evaluated node's operation is replaced by its value, dropping its inputs.
+/// The value's host copy is up to date (Note [Host reads of device results]).
 pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
+    let v = realize_on_device(root)?;
+    crate::gpu::host_sync(&v.data);
+    Ok(v)
+}
+
+/// `realize`, leaving a result computed on the GPU on the device.
+fn realize_on_device(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     // Counted even for a realised node: reading a value is what makes a trace depend
     // on data (see `realisations`).
     REALISATIONS.with(|c| c.set(c.get() + 1));
-    if let Some(v) = root.value() {
+    if let Some(v) = root.value_unsynced() {
         return Ok(v);
     }
     crate::control::poll(root.span)?;
@@ -496,7 +524,7 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
     }
     if pending.len() < 2 || crate::fuse::backend() == crate::fuse::Backend::Interp {
         for r in &pending {
-            realize(r)?;
+            realize_on_device(r)?;
         }
         return Ok(());
     }
@@ -911,7 +939,10 @@ fn scatter(n: &Node, base: &NodeRef, region: &Region, value: &NodeRef) -> Result
     // copying (a loop of in-place updates then reuses one buffer).
     let base_val = if Rc::strong_count(base) == 1 {
         match std::mem::replace(&mut *base.op.borrow_mut(), Op::Eye { k: 0 }) {
-            Op::Const(v) => v,
+            Op::Const(v) => {
+                crate::gpu::host_sync(&v.data);
+                v
+            }
             other => {
                 *base.op.borrow_mut() = other;
                 val(base)?

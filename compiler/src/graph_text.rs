@@ -66,6 +66,7 @@ fn describe(n: &Node, refs: &[String]) -> String {
     let r = |i: usize| refs.get(i).cloned().unwrap_or_else(|| "%?".into());
     n.with_op(|op| match op {
         Op::Const(a) => {
+            crate::gpu::host_sync(&a.data);
             if a.size() == 1 {
                 format!("const {}", hpxl_runtime::format::scalar_str(a.get_flat(0)))
             } else {

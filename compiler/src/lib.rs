@@ -11,6 +11,7 @@ pub mod display;
 pub mod dist;
 pub mod eval;
 pub mod fuse;
+pub mod gpu;
 pub mod graph;
 pub mod graph_text;
 pub mod index;
@@ -29,5 +30,12 @@ pub mod value;
 pub mod vmath;
 
 pub use call::CallArgs;
+
+/// The name of the LLVM modules the PTX generator builds (the shared instruction emitter
+/// picks NVPTX-safe intrinsics for them).
+#[cfg(feature = "_llvm")]
+pub(crate) fn ptx_module_name() -> &'static str {
+    "hpxl_ptx"
+}
 pub use eval::{BuiltinFn, HostFn, Interp, Registry};
 pub use value::{Array, Value};

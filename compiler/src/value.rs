@@ -172,6 +172,8 @@ impl Scope {
 pub enum Context {
     /// `with policy("seq"):` / `policy("par")`.
     Policy(String),
+    /// `with device("gpu"):` / `device("cpu")`.
+    Device(crate::gpu::Device),
 }
 
 #[derive(Clone)]

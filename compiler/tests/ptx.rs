@@ -212,3 +212,45 @@ fn unsupported_ops_are_errors() {
     let err = ptx::compile_reduction(&b.out(x, Stride::Unit), GpuReduce::Any).unwrap_err();
     assert!(err.contains("Any"), "{err}");
 }
+
+/// Every elementwise op on every dtype either compiles to PTX or is declined with an
+/// error: none may reach an instruction NVPTX cannot select, which LLVM reports with a
+/// fatal error that aborts the process (as `llvm.roundeven` did for `round`).
+#[test]
+fn every_op_compiles_or_is_declined_without_aborting() {
+    std::env::set_var("HPXL_CACHE_DIR", "off");
+    let dtypes = [DType::Bool, DType::Int8, DType::Int32, DType::Int64, DType::UInt64, DType::Float32, DType::Float64];
+    let (mut compiled, mut declined) = (0, 0);
+    let mut tally = |r: Result<ptx::PtxKernel, String>| match r {
+        Ok(p) => {
+            assert!(p.ptx.contains(".entry"), "{}", p.ptx);
+            compiled += 1;
+        }
+        Err(e) => {
+            assert!(e.starts_with("ptx backend:"), "{e}");
+            declined += 1;
+        }
+    };
+    for dt in dtypes {
+        for op in UnaryOp::ALL {
+            let mut b = Kb::new(1);
+            let x = b.load(dt, Stride::Unit);
+            let v = b.un(op, x);
+            tally(ptx::compile(&b.out(v, Stride::Unit)));
+        }
+        for op in BinaryOp::ALL {
+            let mut b = Kb::new(1);
+            let x = b.load(dt, Stride::Unit);
+            let y = b.load(dt, Stride::Unit);
+            let v = b.bin(op, x, y);
+            tally(ptx::compile(&b.out(v, Stride::Unit)));
+        }
+    }
+    // `round` is among the compiled ones, as `cvt.rni`.
+    let mut b = Kb::new(1);
+    let x = b.load(DType::Float64, Stride::Unit);
+    let v = b.un(UnaryOp::Rint, x);
+    let p = ptx::compile(&b.out(v, Stride::Unit)).expect("round compiles");
+    assert!(p.ptx.contains("cvt.rni.f64.f64"), "{}", p.ptx);
+    assert!(compiled > 200 && declined > 0, "{compiled} compiled, {declined} declined");
+}

@@ -7,6 +7,7 @@ pub mod dist;
 pub mod dtype;
 pub mod exec;
 pub mod format;
+pub mod gpu;
 pub mod npy;
 pub mod pool;
 pub mod scalar;

@@ -46,16 +46,33 @@ pub fn main(backend: Backend, args: &[String]) -> Result<i32> {
     println!("block       {} elements per map-kernel block", hpxl_runtime::exec::map_block());
     let llvm = if Backend::Llvm.is_available() { ", llvm (vectorised JIT)" } else { "" };
     println!("backends    cranelift (JIT){llvm}, interp (reference); selected: {}", backend.name());
-    println!("devices     cpu");
-    let gpu_files: Vec<String> = ["/dev/nvidia0", "/dev/kfd", "/dev/dri/renderD128"]
-        .iter()
-        .filter(|p| std::path::Path::new(p).exists())
-        .map(|p| p.to_string())
-        .collect();
-    if gpu_files.is_empty() {
-        println!("gpus        none found (and this build has no GPU backend)");
-    } else {
-        println!("gpus        {} present, but this build has no GPU backend", gpu_files.join(", "));
+    let probe = hpxl_runtime::gpu::probe();
+    match &probe {
+        hpxl_runtime::gpu::Probe::Devices(ds) if !ds.is_empty() => {
+            let names: Vec<String> = ds.iter().map(|d| format!("gpu:{}", d.ordinal)).collect();
+            println!("devices     cpu, {}", names.join(", "));
+            for d in ds {
+                println!(
+                    "gpu:{}       {}, {:.1} GiB, compute capability {}.{}, {} SMs",
+                    d.ordinal,
+                    d.name,
+                    d.total_mem as f64 / (1u64 << 30) as f64,
+                    d.compute_capability.0,
+                    d.compute_capability.1,
+                    d.multiprocessors
+                );
+            }
+        }
+        other => {
+            println!("devices     cpu");
+            let gpu_files: Vec<&str> = ["/dev/nvidia0", "/dev/kfd", "/dev/dri/renderD128"]
+                .into_iter()
+                .filter(|p| std::path::Path::new(p).exists())
+                .collect();
+            let present =
+                if gpu_files.is_empty() { String::new() } else { format!(" ({} present)", gpu_files.join(", ")) };
+            println!("gpus        none: {}{present}", other.reason());
+        }
     }
     let mpi = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "MPI_LOCALNRANKS"].iter().find_map(|v| std::env::var(v).ok());
     match mpi {

@@ -44,6 +44,9 @@ pub fn register(r: &mut Registry) {
     f.insert("argv".into(), argv);
     f.insert("info".into(), info);
     f.insert("policy".into(), policy);
+    f.insert("device".into(), device);
+    f.insert("devices".into(), devices);
+    f.insert("to_device".into(), to_device);
     for name in
         ["ValueError", "TypeError", "RuntimeError", "Exception", "IndexError", "KeyError", "NotImplementedError"]
     {
@@ -570,7 +573,10 @@ fn realize(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
                 // Under MPI: computed, but left distributed (not gathered).
                 hpxl_compiler::graph::force(&a.node(call.arg_span(i))?)?;
             } else {
-                a.realize(call.arg_span(i))?;
+                // Its storage computed (a view of it needs no work), and left where it
+                // is: a GPU result stays on the device (not copied to the host).
+                let base = a.base.borrow().node.clone();
+                hpxl_compiler::graph::force(&base)?;
             }
         }
     }
@@ -604,10 +610,12 @@ fn threads(_interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {
 fn info(interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let text = format!(
-        "hpxl {} | backend: {} | threads: {} | cores: {cores} | devices: cpu\n",
+        "hpxl {} | backend: {} | threads: {} | cores: {cores} | device: {} | devices: {}\n",
         env!("CARGO_PKG_VERSION"),
         hpxl_compiler::fuse::backend().name(),
         hpxl_runtime::exec::threads(),
+        hpxl_compiler::gpu::device().name(),
+        hpxl_compiler::gpu::device_names().join(", "),
     );
     interp.write_out(&text);
     Ok(Value::None)
@@ -623,6 +631,68 @@ fn policy(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
             format!("unknown policy {}; expected \"seq\" or \"par\"", display::repr_of(&other, call.span)?),
         )),
     }
+}
+
+/// The device named by argument `i` (`"cpu"`, `"gpu"`), or an error naming the valid ones.
+fn device_arg(call: &CallArgs, slots: &[Option<Value>], i: usize) -> R<hpxl_compiler::gpu::Device> {
+    let v = opt(slots, i);
+    if let Value::Str(name) = &v {
+        if let Some(d) = hpxl_compiler::gpu::Device::parse(name) {
+            return Ok(d);
+        }
+    }
+    let span = if slots.get(i).is_some_and(|s| s.is_some()) { call.arg_span(i) } else { call.span };
+    Err(err(
+        Code::Value,
+        span,
+        format!(
+            "unknown device {}; expected {}",
+            display::repr_of(&v, call.span)?,
+            hpxl_compiler::gpu::Device::VALID
+        ),
+    )
+    .with_help("`devices()` lists the devices of this machine"))
+}
+
+/// `device("gpu")`: a context manager (`with device("gpu"):`) selecting where the arrays
+/// realised inside the block are computed.
+fn device(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    let s = call.bind(&["name"])?;
+    let d = device_arg(call, &s, 0)?;
+    if d == hpxl_compiler::gpu::Device::Gpu && !hpxl_compiler::gpu::BUILT {
+        hpxl_compiler::gpu::note_once(
+            "no GPU available (not built with GPU support: cargo feature `gpu`); running on the CPU",
+        );
+    }
+    Ok(Value::Context(Context::Device(d)))
+}
+
+/// `devices()`: the devices of this machine, `"cpu"` first, as a tuple of strings.
+fn devices(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    call.bind(&[])?;
+    let names = hpxl_compiler::gpu::device_names();
+    Ok(Value::Tuple(std::rc::Rc::new(names.iter().map(|n| Value::str(n)).collect())))
+}
+
+/// `to_device(a, "gpu")` / `to_device(a, "cpu")`: computes `a` and moves its storage there
+/// (a device copy made now, or the device copy brought home and freed); returns `a`.
+fn to_device(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
+    let s = call.bind(&["a", "device"])?;
+    let target = device_arg(call, &s, 1)?;
+    let v = opt(&s, 0);
+    let Value::Array(a) = &v else {
+        return Err(err(
+            Code::Type,
+            if s[0].is_some() { call.arg_span(0) } else { call.span },
+            format!("to_device() expects an array, got {}", v.type_name()),
+        ));
+    };
+    let base = a.base.borrow().node.clone();
+    hpxl_compiler::graph::force(&base)?;
+    if let Some(value) = base.value_on_device() {
+        hpxl_compiler::gpu::to_device(&value, target, call.span)?;
+    }
+    Ok(v.clone())
 }
 
 fn exception(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {

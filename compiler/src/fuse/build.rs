@@ -186,6 +186,8 @@ impl Builder {
     /// A realised array read at node indices given by `map`.
     fn load_array(&mut self, a: &NdArray, map: &Map) -> ValueId {
         if a.size() == 1 {
+            // A parameter is read on the host (a GPU result is synced first).
+            crate::gpu::host_sync(&a.data);
             return self.param(a.first());
         }
         self.load(&a.data, a.offset as i64, &strides_i64(&a.strides), map)
@@ -206,7 +208,7 @@ impl Builder {
     }
 
     fn emit_new(&mut self, n: &NodeRef, map: &Map) -> Result<ValueId, Diagnostic> {
-        if let Some(value) = n.value() {
+        if let Some(value) = n.value_unsynced() {
             return Ok(self.load_array(&value, map));
         }
         let dtype = n.dtype;
@@ -239,14 +241,14 @@ impl Builder {
                 }
                 Op::Broadcast { x } => self.emit(x, &map.broadcast(&x.shape, &n.shape))?,
                 Op::View { x, view } => {
-                    let base = x.value().ok_or_else(|| internal("view of a pending node reached a kernel"))?;
-                    let base = base.to_contiguous();
+                    let base = x.value_unsynced().ok_or_else(|| internal("view of a pending node reached a kernel"))?;
+                    let base = contiguous(base);
                     let offset = base.offset as i64 + view.offset as i64;
                     self.load_view(&base.data, offset, &strides_i64(&view.strides), &view.shape, map)
                 }
                 Op::Reshape { x } => {
-                    let base = x.value().ok_or_else(|| internal("reshape of a pending node reached a kernel"))?;
-                    let base = base.to_contiguous();
+                    let base = x.value_unsynced().ok_or_else(|| internal("reshape of a pending node reached a kernel"))?;
+                    let base = contiguous(base);
                     let strides = strides_i64(&hpxl_runtime::contiguous_strides(&n.shape));
                     self.load_view(&base.data, base.offset as i64, &strides, &n.shape, map)
                 }
@@ -271,6 +273,8 @@ impl Builder {
     fn load_view(&mut self, data: &Arc<Data>, offset: i64, strides: &[i64], shape: &[usize], map: &Map) -> ValueId {
         if shape.iter().product::<usize>() == 1 {
             let idx = offset as usize;
+            // A parameter is read on the host (a GPU result is synced first).
+            crate::gpu::host_sync(data);
             return self.param(data.get(idx));
         }
         self.load(data, offset, strides, map)
@@ -341,6 +345,15 @@ impl Builder {
     }
 }
 
+/// `a` as a contiguous array; a copy is made on the host, so a GPU result is synced
+/// first (a contiguous one is used where it is, on either side).
+fn contiguous(a: NdArray) -> NdArray {
+    if !(a.is_contiguous() && a.offset == 0 && a.data.len() == a.size()) {
+        crate::gpu::host_sync(&a.data);
+    }
+    a.to_contiguous()
+}
+
 fn op_label(op: &Op) -> &'static str {
     match op {
         Op::Reduce { .. } => "reduce",
@@ -368,18 +381,25 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    /// The argument words, with output pointers `out_ptrs` and `out_offsets` overriding
-    /// the planned offsets where given.
+    /// The argument words, with output pointers `out_ptrs`.
     pub fn args(&self, out_ptrs: &[*mut u8]) -> Vec<i64> {
+        let inputs: Vec<i64> = self.inputs.iter().map(|a| a.data.as_ptr() as i64).collect();
+        let outputs: Vec<i64> = out_ptrs.iter().map(|&p| p as i64).collect();
+        self.args_at(&inputs, &outputs)
+    }
+
+    /// The argument words with the given input and output base addresses (host or
+    /// device pointers).
+    pub fn args_at(&self, input_ptrs: &[i64], out_ptrs: &[i64]) -> Vec<i64> {
         let mut w: Vec<i64> = Vec::with_capacity(self.kernel.arg_words());
         w.extend(self.extents.iter().map(|&e| e as i64));
-        for a in &self.inputs {
-            w.push(a.data.as_ptr() as i64);
+        for (a, &p) in self.inputs.iter().zip(input_ptrs) {
+            w.push(p);
             w.push(a.offset);
             w.extend_from_slice(&a.strides);
         }
         for (o, (offset, strides)) in self.outputs.iter().enumerate() {
-            w.push(out_ptrs[o] as i64);
+            w.push(out_ptrs[o]);
             w.push(*offset);
             w.extend_from_slice(strides);
         }
@@ -389,6 +409,14 @@ impl Plan {
         }
         w.extend(self.params.iter().map(|&p| kir::param_bits(p)));
         w
+    }
+
+    /// Brings every input's host copy up to date: the kernel is about to run on the CPU
+    /// (Note [Host reads of device results] in `crate::gpu`).
+    pub fn sync_host(&self) {
+        for a in &self.inputs {
+            crate::gpu::host_sync(&a.data);
+        }
     }
 
     pub fn size(&self) -> usize {

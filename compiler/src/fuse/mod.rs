@@ -16,6 +16,8 @@
 //! view/broadcast/cast of a buffer). Several uses inside one kernel are one SSA value.
 
 mod build;
+#[cfg(feature = "_ptx")]
+mod gpu;
 mod reduce;
 mod run;
 
@@ -30,6 +32,8 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
 pub use run::{compiled_kernel, CacheEntry};
+#[cfg(feature = "_ptx")]
+pub use gpu::cpu_executor;
 
 /// The backend that realises graphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -189,7 +193,7 @@ fn needs_materialised_inputs(n: &NodeRef, role: Role) -> Vec<NodeRef> {
 
 /// Realises `root` (and what it needs) with fused kernels.
 pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
-    if let Some(v) = root.value() {
+    if let Some(v) = root.value_unsynced() {
         return Ok(v);
     }
     if all_small(root) {
@@ -206,7 +210,7 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
         return graph::realize_interp(root);
     }
     realize_all(std::slice::from_ref(root))?;
-    root.value().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: root not realised after its kernels"))
+    root.value_unsynced().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: root not realised after its kernels"))
 }
 
 /// Whether every pending node under `root` is below the small-array threshold (looks at
@@ -376,7 +380,7 @@ fn fused_inputs(r: &NodeRef) -> HashSet<usize> {
     let mut out = HashSet::new();
     let mut stack = r.inputs();
     while let Some(n) = stack.pop() {
-        if let Some(v) = n.value() {
+        if let Some(v) = n.value_unsynced() {
             out.insert(Arc::as_ptr(&v.data) as *const u8 as usize);
             continue;
         }

@@ -108,10 +108,17 @@ pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     let strides: Vec<i64> = hpxl_runtime::contiguous_strides(&space).iter().map(|&s| s as i64).collect();
     let (plan, _) = finish(b, vec![(v, value_dtype, 0, strides)], &[]);
     super::check(&plan.kernel)?;
+    #[cfg(feature = "_ptx")]
+    if value_dtype == n.dtype {
+        if let Some(out) = super::gpu::try_reduce(&plan, op, value_dtype, &out_shape, n.span)? {
+            return Ok(out);
+        }
+    }
     let compiled = match compiled_kernel(&plan.kernel) {
         Ok(c) => c,
         Err(_) => return graph::realize_interp(n),
     };
+    plan.sync_host();
     let nan_input = x.dtype.is_float();
     drop(x);
     telemetry::add::kernel_launches(1);

@@ -223,6 +223,9 @@ pub(super) fn materialise(n: &NodeRef, role: Role) -> Result<NdArray, Diagnostic
         Op::Reduce { x, .. } => x.shape.iter().product(),
         _ => n.shape.iter().product(),
     });
+    if role == Role::Library && crate::gpu::device() == crate::gpu::Device::Gpu && crate::gpu::active().is_some() {
+        crate::gpu::note_once(&format!("`{}` has no GPU kernel yet and runs on the CPU", n.op_name()));
+    }
     if role == Role::Library || zero_copy(n) || size < super::small_threshold() || n.shape.contains(&0) {
         return graph::realize_interp(n);
     }
@@ -255,10 +258,18 @@ pub(super) fn map_group(members: &[NodeRef]) -> Result<Vec<NdArray>, Diagnostic>
     }
     let (plan, _) = finish(b, outputs, &[]);
     super::check(&plan.kernel)?;
+    #[cfg(feature = "_ptx")]
+    {
+        let dtypes: Vec<DType> = members.iter().map(|n| n.dtype).collect();
+        if let Some(outs) = super::gpu::try_map(&plan, &dtypes, &shape, members[0].span)? {
+            return Ok(outs);
+        }
+    }
     let compiled = match compiled_kernel(&plan.kernel) {
         Ok(c) => c,
         Err(_) => return members.iter().map(graph::realize_interp).collect(),
     };
+    plan.sync_host();
     let size = plan.size();
     let mut outs = members.iter().map(|n| output_buffer(n, n.dtype, size)).collect::<Result<Vec<Data>, _>>()?;
     let ptrs: Vec<*mut u8> = outs.iter_mut().map(|d| d.as_mut_ptr()).collect();
@@ -275,10 +286,15 @@ fn map(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     let strides: Vec<i64> = hpxl_runtime::contiguous_strides(&n.shape).iter().map(|&s| s as i64).collect();
     let (plan, _) = finish(b, vec![(v, n.dtype, 0, strides)], &[]);
     super::check(&plan.kernel)?;
+    #[cfg(feature = "_ptx")]
+    if let Some(mut outs) = super::gpu::try_map(&plan, &[n.dtype], &n.shape, n.span)? {
+        return outs.pop().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: GPU map without output"));
+    }
     let compiled = match compiled_kernel(&plan.kernel) {
         Ok(c) => c,
         Err(_) => return graph::realize_interp(n),
     };
+    plan.sync_host();
     let size = plan.size();
     let mut out = output_buffer(n, n.dtype, size)?;
     launch_fresh(&compiled, &plan, &[out.as_mut_ptr()]);
@@ -319,6 +335,10 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
         Ok(c) => c,
         Err(_) => return graph::realize_interp(n),
     };
+    if crate::gpu::device() == crate::gpu::Device::Gpu && crate::gpu::active().is_some() {
+        crate::gpu::note_once("in-place updates (`a[i] = ...`, `a += ...`) have no GPU kernel yet and run on the CPU");
+    }
+    plan.sync_host();
     let whole = base_now.offset == 0 && base_now.is_contiguous() && base_now.data.len() == size;
     let aliasing: Vec<usize> =
         (0..plan.inputs.len()).filter(|&i| Arc::ptr_eq(&plan.inputs[i].data, &base_now.data)).collect();

@@ -276,7 +276,11 @@ impl<'a, 'ctx> Em<'a, 'ctx> {
             Floor => self.funary("llvm.floor", x)?,
             Ceil => self.funary("llvm.ceil", x)?,
             Trunc => self.funary("llvm.trunc", x)?,
-            // Round half to even, independent of the floating-point environment.
+            // Round half to even, independent of the floating-point environment. LLVM 14's
+            // NVPTX cannot select `llvm.roundeven` (a fatal "undefined external symbol"
+            // that aborts the process); `llvm.rint` is `cvt.rni` there, which rounds half
+            // to even whatever the environment (PTX has no dynamic rounding mode).
+            Rint if self.m.get_name().to_str() == Ok(crate::ptx_module_name()) => self.funary("llvm.rint", x)?,
             Rint => self.funary("llvm.roundeven", x)?,
             Sign => {
                 let z = self.fconst(dt, 0.0);

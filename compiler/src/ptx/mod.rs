@@ -74,7 +74,7 @@ pub struct PtxKernel {
 }
 
 /// A reduction over the whole index space of a map kernel's first output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GpuReduce {
     Sum,
     Prod,

@@ -1,0 +1,165 @@
+//! The GPU path end to end on the fake device (feature `gpu`): kernels are compiled to
+//! PTX and "launched" on `hpxl_runtime::gpu::fake::FakeDevice`, whose executor runs the
+//! same kir kernel compiled for the CPU over the fake device memory. Each program must
+//! print what the CPU prints, and the copies between host and device must be the lazy
+//! ones (Note [Buffer states], Note [Host reads of device results]).
+#![cfg(feature = "gpu")]
+
+use hpxl::{Device, Session};
+use hpxl_runtime::gpu::{self as rt, fake::FakeDevice};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+/// The fake device is process-wide: tests take turns.
+static LOCK: Mutex<()> = Mutex::new(());
+
+#[derive(Clone, Default)]
+struct Out(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Out {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What one run on the GPU did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Gpu {
+    launches: u64,
+    htod: u64,
+    dtoh: u64,
+}
+
+fn run_on(device: Device, src: &str) -> (String, Gpu) {
+    let dev = Arc::new(FakeDevice::with_executor(hpxl_compiler::fuse::cpu_executor()));
+    rt::install(dev);
+    let owned = src.to_string();
+    let out = Out::default();
+    let cap = out.clone();
+    let result = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let mut s = Session::with_output(Box::new(cap));
+            s.set_small_threshold(0);
+            s.set_device(device);
+            s.run("<test>", &owned).map(drop).map_err(|d| s.render(&d))
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    if let Err(e) = result {
+        panic!("{device:?} run failed:\n{e}\nsource:\n{src}");
+    }
+    let (_, copies, launches) = hpxl_compiler::gpu::stats().expect("the fake device is open");
+    (text, Gpu { launches, htod: copies.htod_copies, dtoh: copies.dtoh_copies })
+}
+
+/// Runs `src` on the CPU and on the (fake) GPU; they must print the same. Returns the
+/// GPU run's counters.
+fn check(src: &str) -> Gpu {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let (cpu, none) = run_on(Device::Cpu, src);
+    assert_eq!(none, Gpu::default(), "the CPU run used the device");
+    let (gpu, stats) = run_on(Device::Gpu, src);
+    assert_eq!(gpu, cpu, "GPU and CPU disagree on:\n{src}");
+    stats
+}
+
+#[test]
+fn an_elementwise_result_is_copied_to_the_host_once_when_printed() {
+    let g = check("x = arange(5000) * 0.5\ny = x * x + 1\nprint(y[:5], y[-1])\nprint(y[4999])\n");
+    // `arange` is generated on the device: nothing goes up; `y` comes down once.
+    assert_eq!(g, Gpu { launches: 1, htod: 0, dtoh: 1 });
+}
+
+#[test]
+fn results_feeding_further_kernels_stay_on_the_device() {
+    let g = check("x = arange(5000) * 1.0\na = x + 1\nrealize(a)\nb = a * 3\nrealize(b)\nc = b - a\nprint(c[:3])\n");
+    assert_eq!(g, Gpu { launches: 3, htod: 0, dtoh: 1 });
+}
+
+#[test]
+fn a_host_input_is_uploaded_once_for_every_kernel_that_reads_it() {
+    let g = check(
+        "random.seed(3)\nr = random.rand(5000)\na = r * 2\nrealize(a)\nb = r + 1\nrealize(b)\nprint(a[7], b[7])\n",
+    );
+    assert_eq!(g, Gpu { launches: 2, htod: 1, dtoh: 2 });
+}
+
+#[test]
+fn full_reductions_run_the_two_pass_kernels() {
+    let g = check(
+        "x = arange(100000) * 2\nf = arange(100000) * 0.5\n\
+         print(sum(x), x.max(), x.min(), sum(f), f.max())\n\
+         print((x > 5).any(), (x >= 0).all(), prod(ones(10000) * 1.0))\n",
+    );
+    // Each reduction is one launch here (two device passes); results come down.
+    assert!(g.launches >= 8, "{g:?}");
+    assert_eq!(g.htod, 0);
+}
+
+#[test]
+fn library_calls_and_partial_reductions_read_device_results_on_the_host() {
+    check("x = arange(5000) * -1.0\ns = sort(x)\nprint(s[:3], s[-1])\n");
+    check("x = (arange(6000) * 1.0).reshape(60, 100)\ny = x * 2\nprint(y.sum(axis=0)[:4], cumsum(y[0])[-1])\n");
+}
+
+#[test]
+fn scalars_read_from_device_results_are_current() {
+    // A 0-d view becomes a kernel parameter, read on the host: it must be synced first.
+    check("b = arange(3000) * 0.5\nrealize(b)\nc = b * 2\nrealize(c)\nprint(c[1] == 1.0, b[1] * 2, c[2] + b[3])\n");
+}
+
+#[test]
+fn in_place_updates_of_device_results_see_the_device_contents() {
+    check("a = arange(5000) * 1.0\nrealize(a)\na[0] = 42\na += 1\nprint(a[:3], a[-1])\n");
+    check("u = arange(5000) * 1.0\nu = u * 2\nrealize(u)\nu[1:-1] = u[:-2] + u[2:]\nprint(u[:4])\n");
+}
+
+#[test]
+fn to_device_moves_storage_and_counts_the_copies() {
+    let g = check("a = arange(5000) * 1.0\nrealize(a)\nto_device(a, \"cpu\")\nprint(a[1])\nprint(a[2])\n");
+    assert_eq!((g.htod, g.dtoh), (0, 1));
+    // An explicit move happens whatever the session's device; the second is a no-op.
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let src = "random.seed(1)\nb = random.rand(3000)\nto_device(b, \"gpu\")\nto_device(b, \"gpu\")\nc = b * 2\nprint(c[0] == b[0] * 2)\n";
+    let (out, g) = run_on(Device::Gpu, src);
+    assert_eq!(out, "True\n");
+    // `c = b * 2` and the 0-d comparison; `c` comes down for its 0-d view, then the result.
+    assert_eq!((g.launches, g.htod, g.dtoh), (2, 1, 2), "{g:?}");
+    let (out, g) = run_on(Device::Cpu, src);
+    assert_eq!(out, "True\n");
+    assert_eq!((g.launches, g.htod, g.dtoh), (0, 1, 0), "{g:?}");
+}
+
+#[test]
+fn with_device_runs_only_the_block_on_the_gpu() {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let src = "x = arange(5000) * 1.0\nwith device(\"gpu\"):\n    y = x + 1\n    realize(y)\nz = x + 2\nrealize(z)\nprint(y[1], z[1])\n";
+    let (out, g) = run_on(Device::Cpu, src);
+    assert_eq!(out, "2.0 3.0\n");
+    assert_eq!(g.launches, 1);
+    // And the other way round: a CPU block in a GPU session.
+    let src = "x = arange(5000) * 1.0\nwith device(\"cpu\"):\n    y = x + 1\n    realize(y)\nz = x + 2\nrealize(z)\nprint(y[1], z[1])\n";
+    let (out, g) = run_on(Device::Gpu, src);
+    assert_eq!(out, "2.0 3.0\n");
+    assert_eq!(g.launches, 1);
+}
+
+#[test]
+fn kernels_without_a_ptx_lowering_run_on_the_cpu() {
+    let g = check("x = arange(5000) * 1.0\nprint((x // 3)[:4], (x % 7)[-1])\n");
+    assert_eq!(g.launches, 0);
+}
+
+#[test]
+fn devices_lists_the_installed_device() {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let (out, _) = run_on(Device::Gpu, "print(devices())\n");
+    assert!(out.starts_with("('cpu', 'gpu:0 hpxl fake device"), "{out}");
+}
