@@ -839,7 +839,10 @@ fn kernel_err(n: &Node, e: interp::KernelError) -> Diagnostic {
 /// `f` of the value of realised input `n`, borrowed (no clone of its shape and strides).
 fn with_val<R>(n: &NodeRef, f: impl FnOnce(&NdArray) -> Result<R, Diagnostic>) -> Result<R, Diagnostic> {
     match &*n.op.borrow() {
-        Op::Const(v) => f(v),
+        Op::Const(v) => {
+            crate::gpu::host_sync(&v.data);
+            f(v)
+        }
         _ => Err(internal("interp", "input evaluated out of order")),
     }
 }
