@@ -286,21 +286,9 @@ fn depth_of(op: &Op) -> u32 {
 }
 
 fn op_inputs(op: &Op) -> Vec<NodeRef> {
-    match op {
-        Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => Vec::new(),
-        Op::Unary { x, .. }
-        | Op::Cast { x }
-        | Op::Reduce { x, .. }
-        | Op::Scan { x, .. }
-        | Op::View { x, .. }
-        | Op::Broadcast { x }
-        | Op::Reshape { x }
-        | Op::Gather { x, .. } => vec![x.clone()],
-        Op::Binary { a, b, .. } | Op::MatMul { a, b } => vec![a.clone(), b.clone()],
-        Op::Select { cond, a, b } => vec![cond.clone(), a.clone(), b.clone()],
-        Op::Scatter { base, value, .. } => vec![base.clone(), value.clone()],
-        Op::Concat { xs, .. } | Op::Library { xs, .. } => xs.clone(),
-    }
+    let mut inputs = Vec::new();
+    for_each_input(op, |n| inputs.push(n.clone()));
+    inputs
 }
 
 impl Drop for Node {
