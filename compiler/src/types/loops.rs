@@ -306,9 +306,10 @@ pub fn binary_loop(op: BinaryOp, a: Operand, b: Operand) -> Result<(DType, DType
     // The loop search parses NumPy's loop lists; a statement in a loop asks the same
     // question every iteration, so answers are memoised. Python ints are left out of
     // the key space (their values vary, and their checks depend on them).
-    type Memo = std::collections::HashMap<(BinaryOp, Operand, Operand), (DType, DType)>;
+    // FxHash: a SipHash of the key was 2% of a small-array loop.
+    type Memo = rustc_hash::FxHashMap<(BinaryOp, Operand, Operand), (DType, DType)>;
     thread_local! {
-        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::new());
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
     }
     let cacheable = !matches!(a, Operand::PyInt(_)) && !matches!(b, Operand::PyInt(_));
     if cacheable {
