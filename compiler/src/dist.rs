@@ -751,13 +751,9 @@ fn footprint(spec: &ViewSpec) -> Option<(usize, usize)> {
     Some((a.max(0) as usize, b.max(0) as usize))
 }
 
-/// Builds the local graph computing rows `ranges[rank]` of `root` (Note [Localising a
-/// graph]) and returns it with the rows it computes (a superset: see Note [Ghost
-/// rows]); fetches the rows of distributed leaves it needs. Collective: every rank
-/// calls it with the same `root` and `ranges` (the rows each rank computes).
-fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagnostic> {
-    let (lo, hi) = ranges[comm::rank()];
-    // Post-order of the pending graph (leaves included).
+/// The pending graph under `root` in post-order, its leaves (realised nodes and
+/// distributed arrays) included, with each node's position.
+fn leaf_post_order(root: &NodeRef) -> (Vec<NodeRef>, HashMap<*const graph::Node, usize>) {
     let mut order: Vec<NodeRef> = Vec::new();
     let mut index: HashMap<*const graph::Node, usize> = HashMap::new();
     let mut stack: Vec<(NodeRef, bool)> = vec![(root.clone(), false)];
@@ -779,6 +775,16 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
         index.insert(key, order.len());
         order.push(n);
     }
+    (order, index)
+}
+
+/// Builds the local graph computing rows `ranges[rank]` of `root` (Note [Localising a
+/// graph]) and returns it with the rows it computes (a superset: see Note [Ghost
+/// rows]); fetches the rows of distributed leaves it needs. Collective: every rank
+/// calls it with the same `root` and `ranges` (the rows each rank computes).
+fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagnostic> {
+    let (lo, hi) = ranges[comm::rank()];
+    let (order, index) = leaf_post_order(root);
     let inputs: Vec<Vec<usize>> = order
         .iter()
         .map(|n| if n.is_realised() || dist_of(n).is_some() { vec![] } else { n.inputs().iter().map(|x| index[&Rc::as_ptr(x)]).collect() })

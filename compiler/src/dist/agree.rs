@@ -29,7 +29,6 @@ use super::{comm, dist_of, gather_whole, local_value, LocalArray};
 use crate::graph::{self, NodeRef, Op};
 use hpxl_grammar::{Code, Diagnostic, Span};
 use hpxl_runtime::NdArray;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -154,25 +153,7 @@ pub fn on_task(what: &str, span: Option<Span>) -> Result<(), Diagnostic> {
 /// gathered whole first, in post-order (the same leaves on every rank: agreed), then a
 /// copy of the graph over them is realised without any further collective.
 pub(super) fn realise_rank_local(root: &NodeRef) -> Result<(), Diagnostic> {
-    let mut order: Vec<NodeRef> = Vec::new();
-    let mut index: HashMap<*const graph::Node, usize> = HashMap::new();
-    let mut stack: Vec<(NodeRef, bool)> = vec![(root.clone(), false)];
-    while let Some((n, expanded)) = stack.pop() {
-        let key = Rc::as_ptr(&n);
-        if index.contains_key(&key) {
-            continue;
-        }
-        let leaf = n.is_realised() || dist_of(&n).is_some();
-        if !expanded && !leaf {
-            stack.push((n.clone(), true));
-            for x in n.inputs().into_iter().rev() {
-                stack.push((x, false));
-            }
-            continue;
-        }
-        index.insert(key, order.len());
-        order.push(n);
-    }
+    let (order, index) = super::leaf_post_order(root);
     let mut copy: Vec<NodeRef> = Vec::with_capacity(order.len());
     for n in &order {
         let made = if let Some(f) = dist_of(n) {
