@@ -279,7 +279,10 @@ impl Session {
         let written_before = self.written.load(std::sync::atomic::Ordering::Relaxed);
         let random_before = format!("{:?}", self.interp.random);
         let globals_before = globals_fingerprint(self);
+        // Built, not computed: the pending graph is what gets recorded.
+        let lazy = graph::LazyGuard::new();
         let result = self.interp.call_value(&closure, &mut call);
+        drop(lazy);
         let _ = std::io::Write::flush(&mut self.interp.out);
         let value = result.map_err(|d| self.error(d))?;
         let globals_changed = globals_fingerprint(self) != globals_before;

@@ -131,7 +131,7 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
 
 /// The `BuiltinFn` behind every registered name: finds the closure by the call's name.
 fn host_trampoline(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
-    let f = interp.registry.host.get(&call.name).cloned().ok_or_else(|| {
+    let f = interp.registry.host.get(&*call.name).cloned().ok_or_else(|| {
         arrays::err(Code::Internal, call.span, format!("registered function `{}` vanished", call.name))
     })?;
     f(call)

@@ -8,6 +8,7 @@ use crate::types::{self, Operand};
 use crate::value::{Array, Value};
 use hpxl_grammar::{Code, Diagnostic, Span};
 use hpxl_runtime::{DType, NdArray, Scalar};
+use std::borrow::Cow;
 
 pub type R<T> = Result<T, Diagnostic>;
 
@@ -238,10 +239,10 @@ fn operand_node(v: &Value, loop_dtype: DType, span: Span) -> R<NodeRef> {
     }
 }
 
-fn value_shape(v: &Value) -> Vec<usize> {
+fn value_shape(v: &Value) -> &[usize] {
     match v {
-        Value::Array(a) => a.shape.clone(),
-        _ => Vec::new(),
+        Value::Array(a) => &a.shape,
+        _ => &[],
     }
 }
 
@@ -265,7 +266,7 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value, span: Span) -> R<Value> {
         }
     };
     let (loop_dtype, out_dtype) = types::binary_loop(op, oa, ob).map_err(|e| type_err(e, span))?;
-    let shape = types::broadcast_shapes(&value_shape(a), &value_shape(b)).map_err(|e| type_err(e, span))?;
+    let shape = types::broadcast_shapes(value_shape(a), value_shape(b)).map_err(|e| type_err(e, span))?;
     if op == BinaryOp::Pow && loop_dtype.is_integer() {
         check_negative_int_power(b, span)?;
     }
@@ -325,16 +326,16 @@ fn check_negative_int_power(b: &Value, span: Span) -> R<()> {
 }
 
 /// Tuples and ranges used as operands behave like arrays (NumPy converts them).
-fn coerce_arraylike(v: &Value, span: Span) -> R<Value> {
+fn coerce_arraylike(v: &Value, span: Span) -> R<Cow<'_, Value>> {
     match v {
-        Value::Tuple(_) | Value::Range(..) => Ok(Value::Array(to_array(v, span)?)),
-        other => Ok(other.clone()),
+        Value::Tuple(_) | Value::Range(..) => Ok(Cow::Owned(Value::Array(to_array(v, span)?))),
+        other => Ok(Cow::Borrowed(other)),
     }
 }
 
 pub fn unary(op: UnaryOp, x: &Value, span: Span) -> R<Value> {
     let x = coerce_arraylike(x, span)?;
-    let arr = match &x {
+    let arr = match &*x {
         Value::Array(a) => a.clone(),
         Value::Bool(_) | Value::Int(_) | Value::Float(_) => to_array(&x, span)?,
         other => {
@@ -718,9 +719,9 @@ pub fn select(cond: &Value, a: &Value, b: &Value, span: Span) -> R<Value> {
     let c = to_array(cond, span)?;
     let c = if c.dtype == DType::Bool { c } else { astype(&c, DType::Bool, span)? };
     let oa =
-        operand(&coerce_arraylike(a, span)?).ok_or_else(|| err(Code::Type, span, "where: x must be array-like"))?;
+        operand(&*coerce_arraylike(a, span)?).ok_or_else(|| err(Code::Type, span, "where: x must be array-like"))?;
     let ob =
-        operand(&coerce_arraylike(b, span)?).ok_or_else(|| err(Code::Type, span, "where: y must be array-like"))?;
+        operand(&*coerce_arraylike(b, span)?).ok_or_else(|| err(Code::Type, span, "where: y must be array-like"))?;
     let dtype = types::result_type(&[oa, ob]).map_err(|e| type_err(e, span))?;
     let aa = to_array(a, span)?;
     let bb = to_array(b, span)?;

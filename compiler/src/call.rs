@@ -4,10 +4,11 @@
 use crate::arrays::{err, R};
 use crate::value::Value;
 use hpxl_grammar::{did_you_mean, Code, Span};
+use std::rc::Rc;
 
 /// Arguments of one call, after `*xs` / `**kw` were spread.
 pub struct CallArgs {
-    pub name: String,
+    pub name: Rc<str>,
     pub pos: Vec<Value>,
     pub pos_spans: Vec<Span>,
     pub kw: Vec<(String, Value, Span)>,
@@ -17,7 +18,12 @@ pub struct CallArgs {
 
 impl CallArgs {
     pub fn new(name: &str, span: Span) -> CallArgs {
-        CallArgs { name: name.to_string(), pos: Vec::new(), pos_spans: Vec::new(), kw: Vec::new(), span }
+        CallArgs::named(Rc::from(name), span)
+    }
+
+    /// Arguments of a call of the function named `name` (shared, not copied).
+    pub fn named(name: Rc<str>, span: Span) -> CallArgs {
+        CallArgs { name, pos: Vec::new(), pos_spans: Vec::new(), kw: Vec::new(), span }
     }
 
     pub fn push(&mut self, v: Value, span: Span) {

@@ -323,8 +323,16 @@ pub fn node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> Result<NodeR
     if !matches!(op, Op::View { .. }) {
         check_alloc(&shape, dtype, span)?;
     }
+    let eager = evaluates_eagerly(&op, &shape);
     let depth = depth_of(&op);
     let n = Rc::new(Node { op: RefCell::new(op), dtype, shape, span, depth: std::cell::Cell::new(depth) });
+    if eager {
+        let value = evaluate(&n)?;
+        hpxl_runtime::telemetry::add::interp_nodes(1);
+        *n.op.borrow_mut() = Op::Const(value);
+        n.depth.set(0);
+        return Ok(n);
+    }
     if depth > MAX_PENDING_DEPTH {
         if crate::dist::enabled() {
             // Under several ranks the deep inputs become distributed leaves and this
@@ -338,12 +346,71 @@ pub fn node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> Result<NodeR
     Ok(n)
 }
 
+// Note [Eager small operations]: an elementwise operation on realised inputs whose
+// result is below the small-array threshold would, when realised, run alone on the interp
+// (`fuse::realize`'s small path: no kernel is compiled below the threshold). Deferring it
+// only costs: a pending node, a walk at realisation and a second visit of its inputs, which
+// at 100 elements are most of a NumPy-style loop's time. So `node` evaluates it at once,
+// with the same interp function realisation would call (the same bits), and returns a
+// realised node. Nothing observes the difference but timing: a failing operation reports
+// the same diagnostic, at its own statement, as NumPy does. Not while the graph itself is
+// the product — a host tracing a function for replay (`LazyGuard`), `hpxl check` and
+// `:type` (nothing may be computed), profiling and debug dumps (which report
+// realisations), MPI ranks and the GPU device (their realisation differs).
+
+thread_local! {
+    /// Open `LazyGuard`s on this thread.
+    static LAZY: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Keeps every new node pending while it lives (Note [Eager small operations]): a traced
+/// function's graph is recorded for replay, so it must be built, not computed.
+pub struct LazyGuard(());
+
+impl LazyGuard {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> LazyGuard {
+        LAZY.with(|c| c.set(c.get() + 1));
+        LazyGuard(())
+    }
+}
+
+impl Drop for LazyGuard {
+    fn drop(&mut self) {
+        LAZY.with(|c| c.set(c.get() - 1));
+    }
+}
+
+/// Whether `node` computes an operation at once (Note [Eager small operations]).
+fn evaluates_eagerly(op: &Op, shape: &[usize]) -> bool {
+    if !matches!(op, Op::Unary { .. } | Op::Binary { .. } | Op::Cast { .. } | Op::Select { .. })
+        || shape_size(shape) >= crate::fuse::small_threshold()
+    {
+        return false;
+    }
+    let mut realised = true;
+    for_each_input(op, |i| realised &= i.is_realised());
+    realised
+        && LAZY.with(|c| c.get()) == 0
+        && !crate::control::checking()
+        && !crate::control::profiling()
+        && debug_level() == 0
+        && !crate::fuse::dumping()
+        && !crate::dist::enabled()
+        && crate::gpu::device() == crate::gpu::Device::Cpu
+}
+
 /// Realises `n` without handing its value out: under several MPI ranks a large result
 /// stays distributed (`crate::dist`) rather than being gathered.
 pub fn force(n: &NodeRef) -> Result<(), Diagnostic> {
     if crate::dist::enabled() {
         REALISATIONS.with(|c| c.set(c.get() + 1));
         return crate::dist::materialise(n);
+    }
+    if n.is_realised() {
+        // Counted as `realize_on_device` counts it, without copying the descriptor out.
+        REALISATIONS.with(|c| c.set(c.get() + 1));
+        return Ok(());
     }
     // A result computed on the GPU stays there (nobody reads it here).
     realize_on_device(n).map(drop)
@@ -479,14 +546,16 @@ fn realize_on_device(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     if level >= 2 {
         eprint!("HPXL_DEBUG realize:\n{}", crate::graph_text::dump(root));
     }
-    let (what, start) = (root.op_name(), std::time::Instant::now());
-    let result = match crate::fuse::backend() {
+    let run = || match crate::fuse::backend() {
         crate::fuse::Backend::Interp => realize_pending(root),
         crate::fuse::Backend::Cranelift | crate::fuse::Backend::Llvm => crate::fuse::realize(root),
     };
-    if level >= 1 {
-        eprintln!("HPXL_DEBUG realize {what}{:?}: {:.3} ms", root.shape, start.elapsed().as_secs_f64() * 1e3);
+    if level == 0 {
+        return run();
     }
+    let (what, start) = (root.op_name(), std::time::Instant::now());
+    let result = run();
+    eprintln!("HPXL_DEBUG realize {what}{:?}: {:.3} ms", root.shape, start.elapsed().as_secs_f64() * 1e3);
     result
 }
 
@@ -494,6 +563,20 @@ fn realize_on_device(root: &NodeRef) -> Result<NdArray, Diagnostic> {
 /// inputs are computed by one multi-output kernel (`crate::fuse`, Note [Multi-output
 /// kernels]).
 pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
+    if let [root] = roots {
+        // One root (`realize(r)` in a loop): the general path below without its lists.
+        if root.is_realised() {
+            return Ok(());
+        }
+        REALISATIONS.with(|c| c.set(c.get() + 1));
+        if crate::control::checking() {
+            return realize(root).map(drop);
+        }
+        if crate::dist::enabled() {
+            return crate::dist::materialise(root);
+        }
+        return realize_on_device(root).map(drop);
+    }
     let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realised()).cloned().collect();
     if !pending.is_empty() {
         REALISATIONS.with(|c| c.set(c.get() + 1));

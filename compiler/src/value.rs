@@ -155,6 +155,22 @@ impl Scope {
         None
     }
 
+    /// `f` of the value bound to `name` (here or in an enclosing scope), borrowed in
+    /// place: the operands of `a * b` need no copy of their descriptors. `f` must not
+    /// rebind variables (the scope is borrowed while it runs).
+    pub fn with_value<T>(&self, name: &str, f: impl FnOnce(&Value) -> T) -> Option<T> {
+        let mut cur = Some(self);
+        while let Some(s) = cur {
+            let vars = s.vars.borrow();
+            if let Some(v) = vars.get(name) {
+                return Some(f(v));
+            }
+            drop(vars);
+            cur = s.parent.as_deref();
+        }
+        None
+    }
+
     /// Every visible name (for "did you mean").
     pub fn names(&self) -> Vec<String> {
         let mut out: Vec<String> = self.vars.borrow().keys().cloned().collect();

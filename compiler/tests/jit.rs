@@ -40,6 +40,11 @@ fn exact() -> Options {
     Options { vmath: false, ..Options::default() }
 }
 
+/// The default options, keeping the Cranelift IR text for inspection.
+fn with_text() -> Options {
+    Options { text: true, ..Options::default() }
+}
+
 // ---- kernel building ------------------------------------------------------------------
 
 struct Kb {
@@ -929,7 +934,7 @@ fn common_kernels_are_vectorised() {
         let mn = kb.bin(BinaryOp::Minimum, r, a);
         kb.out(mn, Stride::Unit);
         kb.out(c, Stride::Unit);
-        let c = jit::compile(&kb.k).unwrap();
+        let c = jit::compile_with(&kb.k, &with_text()).unwrap();
         assert!(c.clif.contains(ty), "{name}: no {ty} in\n{}", c.clif);
         assert!(!c.clif.contains("call_indirect"), "{name}: unexpected call");
     }
@@ -939,7 +944,7 @@ fn common_kernels_are_vectorised() {
     let e = kb.un(UnaryOp::Exp, a);
     let r = kb.bin(BinaryOp::Mul, e, a);
     kb.out(r, Stride::Unit);
-    let c = jit::compile(&kb.k).unwrap();
+    let c = jit::compile_with(&kb.k, &with_text()).unwrap();
     assert!(c.clif.contains("f64x2") && c.clif.contains("call_indirect"), "{}", c.clif);
 }
 

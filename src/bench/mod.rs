@@ -538,6 +538,9 @@ pub fn main(backend: Backend, args: &[String]) -> Result<i32> {
     let total = hpxl::telemetry::snapshot().since(&start);
     let mean_compile_s =
         if total.kernels_compiled > 0 { total.compile_ns as f64 / 1e9 / total.kernels_compiled as f64 } else { 0.0 };
+    let mut compile_times: Vec<f64> = hpxl_compiler::fuse::compile_times().iter().map(|&ns| ns as f64 / 1e9).collect();
+    let max_compile_s = compile_times.iter().copied().fold(0.0, f64::max);
+    let median_compile_s = if compile_times.is_empty() { 0.0 } else { median(&mut compile_times) };
     if args.json {
         let line = json!({
             "kind": "summary",
@@ -548,6 +551,8 @@ pub fn main(backend: Backend, args: &[String]) -> Result<i32> {
             "kernels_compiled": total.kernels_compiled,
             "compile_s": total.compile_ns as f64 / 1e9,
             "mean_compile_s": mean_compile_s,
+            "median_compile_s": median_compile_s,
+            "max_compile_s": max_compile_s,
             "cache_hits": total.cache_hits,
             "compile_failures": total.compile_failures,
             "kernel_launches": total.kernel_launches,
@@ -558,11 +563,13 @@ pub fn main(backend: Backend, args: &[String]) -> Result<i32> {
     } else {
         outln!();
         outln!(
-            "kernel cache: {} kernels compiled in {:.1} ms (mean {:.3} ms per kernel), {} cache hits, \
-             {} declined by the JIT, {} launches, {} nodes run by interp",
+            "kernel cache: {} kernels compiled in {:.1} ms (per kernel: median {:.3} ms, mean {:.3} ms, max {:.3} ms), \
+             {} cache hits, {} declined by the JIT, {} launches, {} nodes run by interp",
             total.kernels_compiled,
             total.compile_ns as f64 / 1e6,
+            median_compile_s * 1e3,
             mean_compile_s * 1e3,
+            max_compile_s * 1e3,
             total.cache_hits,
             total.compile_failures,
             total.kernel_launches,

@@ -704,7 +704,7 @@ fn exception(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 }
 
 fn math_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
-    let name = call.name.clone();
+    let name = call.name.to_string();
     let x = f64_of(
         call.pos.first().ok_or_else(|| err(Code::Type, call.span, format!("{name}() takes at least 1 argument")))?,
         call.span,
@@ -879,7 +879,7 @@ fn str_just(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     }
     let pad = w - n;
     hpxl_compiler::graph::check_alloc_items(w as u128, 1, || format!("string of {w} characters"), call.span)?;
-    Ok(Value::str(&match call.name.as_str() {
+    Ok(Value::str(&match &*call.name {
         "ljust" => format!("{s}{}", " ".repeat(pad)),
         "rjust" => format!("{}{s}", " ".repeat(pad)),
         _ => {
@@ -901,7 +901,7 @@ fn str_startswith(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let s = recv_str(call)?;
     match call.pos.get(1) {
         Some(Value::Str(p)) => {
-            Ok(Value::Bool(if call.name == "startswith" { s.starts_with(&**p) } else { s.ends_with(&**p) }))
+            Ok(Value::Bool(if &*call.name == "startswith" { s.starts_with(&**p) } else { s.ends_with(&**p) }))
         }
         _ => Err(err(Code::Type, call.span, format!("{}() argument must be str", call.name))),
     }

@@ -123,7 +123,7 @@ pub fn register(r: &mut Registry) {
 fn unary_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let op = UNARY
         .iter()
-        .find(|(n, _)| *n == call.name)
+        .find(|(n, _)| *n == &*call.name)
         .map(|(_, op)| *op)
         .ok_or_else(|| err(Code::Internal, call.span, "unary table"))?;
     let s = call.bind(&["x", "out=", "dtype="])?;
@@ -136,7 +136,7 @@ fn unary_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
 fn binary_fn(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let op = BINARY
         .iter()
-        .find(|(n, _)| *n == call.name)
+        .find(|(n, _)| *n == &*call.name)
         .map(|(_, op)| *op)
         .ok_or_else(|| err(Code::Internal, call.span, "binary table"))?;
     let s = call.bind(&["x1", "x2", "out=", "dtype="])?;

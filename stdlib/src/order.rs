@@ -104,7 +104,7 @@ fn sort(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         Some(Value::None) => None,
         Some(v) => Some(interp.to_index(v, call.arg_span(1))?),
     };
-    let arg = call.name == "argsort";
+    let arg = &*call.name == "argsort";
     // NumPy's argsort of a 0-d array is `[0]`, whatever the axis (sort refuses).
     let axis = if arg && a.ndim() == 0 { None } else { axis };
     Ok(Value::Array(sorted(&a, axis, arg, call.span)?))
@@ -175,7 +175,7 @@ fn median(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let a = array_arg(&s, 0, call)?;
     let keepdims = keepdims_of(interp, &opt(&s, 4), call.span)?;
     let (axes, shape) = reduced_shape(interp, &a, &opt(&s, 1), keepdims, call.span)?;
-    let omit = call.name == "nanmedian" && a.dtype.is_float();
+    let omit = &*call.name == "nanmedian" && a.dtype.is_float();
     stat_node(Stat::Median, &a, axes, omit, float_result(a.dtype), shape, call.span)
 }
 
@@ -227,7 +227,7 @@ fn quantile(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     ])?;
     no_extra_positional(&s, 7, 7, call)?;
     refuse_out(&s, 3, call)?;
-    let name = call.name.clone();
+    let name = call.name.to_string();
     let a = array_arg(&s, 0, call)?;
     let percent = name.ends_with("percentile");
     let (q, q_shape, kind) = q_of(&opt(&s, 1), percent, call.arg_span(1))?;

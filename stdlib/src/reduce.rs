@@ -112,7 +112,7 @@ fn reduction(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
             ));
         }
     }
-    if name == "ptp" {
+    if &*name == "ptp" {
         let mx = arrays::reduce(ReduceOp::Max, &a, axis.as_deref(), keepdims, None, call.span)?;
         let mn = arrays::reduce(ReduceOp::Min, &a, axis.as_deref(), keepdims, None, call.span)?;
         return arrays::binary(BinaryOp::Sub, &mx, &mn, call.span);
@@ -132,7 +132,7 @@ fn scan(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
         v => Some(interp.to_index(&v, call.arg_span(1))?),
     };
     let dtype = dtype_of(&opt(&s, 2), call.span)?;
-    let op = match call.name.as_str() {
+    let op = match &*call.name {
         "cumsum" => ScanOp::CumSum,
         "cumprod" => ScanOp::CumProd,
         "nancumsum" => ScanOp::NanCumSum,

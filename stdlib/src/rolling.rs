@@ -41,7 +41,7 @@ fn int_arg(interp: &mut Interp, name: &str, what: &str, v: &Value, span: Span) -
 
 /// `rolling_<stat>(a, window)`; `rolling_var`/`rolling_std` also take `ddof=1`.
 fn rolling(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
-    let name = call.name.clone();
+    let name = call.name.to_string();
     let with_ddof = matches!(name.as_str(), "rolling_var" | "rolling_std");
     let params: &[&str] = if with_ddof { &["a", "window", "ddof="] } else { &["a", "window"] };
     let s = call.bind(params)?;

@@ -31,7 +31,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
-pub use run::{compiled_kernel, CacheEntry};
+pub use run::{compile_times, compiled_kernel, CacheEntry};
 #[cfg(feature = "_ptx")]
 pub use gpu::cpu_executor;
 

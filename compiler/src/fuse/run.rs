@@ -41,6 +41,12 @@ pub fn compiled_kernel(k: &kir::Kernel) -> CacheEntry {
         Ok(c) => {
             telemetry::add::kernels_compiled(1);
             telemetry::add::compile_ns(ns);
+            {
+                let mut times = COMPILE_TIMES.lock().unwrap_or_else(|e| e.into_inner());
+                if times.len() < MAX_COMPILE_TIMES {
+                    times.push(ns);
+                }
+            }
             if super::dumping() {
                 eprintln!("HPXL kernel compiled in {:.3} ms:\n{}", ns as f64 / 1e6, kir::kernel_text(k));
                 if graph::debug_level() >= 4 || super::dump_kernels() {
@@ -57,6 +63,17 @@ pub fn compiled_kernel(k: &kir::Kernel) -> CacheEntry {
     }
     cache.lock().unwrap_or_else(|e| e.into_inner()).insert(cache_key, entry.clone());
     entry
+}
+
+/// How long each kernel compiled so far took (ns, in order; the first `MAX_COMPILE_TIMES`):
+/// `hpxl bench` reports their median, which a first kernel's one-time costs (code pages,
+/// caches) and a compile that shares the cores with a finishing parallel loop do not move.
+static COMPILE_TIMES: Mutex<Vec<u64>> = Mutex::new(Vec::new());
+const MAX_COMPILE_TIMES: usize = 1 << 16;
+
+/// The compile time of every kernel compiled so far in this process, in nanoseconds.
+pub fn compile_times() -> Vec<u64> {
+    COMPILE_TIMES.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Compiles `k` with `backend`. The LLVM backend's failures fall back to Cranelift (the

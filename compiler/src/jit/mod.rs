@@ -33,13 +33,14 @@ use std::sync::OnceLock;
 /// A compiled kernel (see the calling convention in `crate::kir`).
 pub struct Compiled {
     pub entry: unsafe extern "C" fn(args: *const i64, start: i64, end: i64),
-    /// The Cranelift IR text, kept for `HPXL_DEBUG>=4` and `--dump kernels`.
+    /// The Cranelift IR text, kept for `HPXL_DEBUG>=4` and `--dump kernels` (empty unless
+    /// `Options::text`).
     pub clif: String,
 }
 
 /// Compiles `k`; the error describes what the backend could not lower.
 pub fn compile(k: &Kernel) -> Result<Compiled, String> {
-    compile_with(k, &Options::default())
+    compile_with(k, &Options { text: crate::fuse::dumping(), ..Options::default() })
 }
 
 /// [`compile`] with explicit code generation choices (for tests and benchmarks).
@@ -47,11 +48,11 @@ pub fn compile(k: &Kernel) -> Result<Compiled, String> {
 pub fn compile_with(k: &Kernel, opts: &Options) -> Result<Compiled, String> {
     crate::kir::verify(k).map_err(|e| format!("cranelift backend: invalid kernel: {e}"))?;
     let plan = plan::plan(k, opts)?;
-    match compile_plan(k, &plan) {
+    match compile_plan(k, &plan, opts.text) {
         Ok(c) => Ok(c),
         Err(e) if plan.lanes > 1 => {
             let scalar = plan::plan(k, &Options { vector: false, ..*opts })?;
-            let mut c = compile_plan(k, &scalar).map_err(|e2| format!("{e2} (vector attempt: {e})"))?;
+            let mut c = compile_plan(k, &scalar, opts.text).map_err(|e2| format!("{e2} (vector attempt: {e})"))?;
             // Leave the reason in the debug dump: a scalar fallback is a performance bug.
             c.clif = format!("; vector loops failed, scalar code: {}\n{}", e.lines().next().unwrap_or(""), c.clif);
             Ok(c)
@@ -82,15 +83,15 @@ fn isa() -> Result<OwnedTargetIsa, String> {
     .clone()
 }
 
-fn compile_plan(k: &Kernel, plan: &plan::Plan) -> Result<Compiled, String> {
+fn compile_plan(k: &Kernel, plan: &plan::Plan, text: bool) -> Result<Compiled, String> {
     let isa = isa()?;
     // Cranelift reports most failures as errors, but an unsupported lowering can panic;
     // no kernel may take the process down.
-    catch_unwind(AssertUnwindSafe(|| build(k, plan, isa)))
+    catch_unwind(AssertUnwindSafe(|| build(k, plan, isa, text)))
         .unwrap_or_else(|_| Err("cranelift backend: code generation panicked".to_string()))
 }
 
-fn build(k: &Kernel, plan: &plan::Plan, isa: OwnedTargetIsa) -> Result<Compiled, String> {
+fn build(k: &Kernel, plan: &plan::Plan, isa: OwnedTargetIsa, text: bool) -> Result<Compiled, String> {
     let mut module = JITModule::new(JITBuilder::with_isa(isa, cranelift_module::default_libcall_names()));
     let mut ctx = module.make_context();
     let ptr = types::I64;
@@ -98,11 +99,11 @@ fn build(k: &Kernel, plan: &plan::Plan, isa: OwnedTargetIsa) -> Result<Compiled,
     ctx.func.name = UserFuncName::user(0, 0);
     let mut fctx = FunctionBuilderContext::new();
     lower::lower_to_clif(k, plan, &mut ctx.func, &mut fctx, module.isa().frontend_config());
-    let clif = ctx.func.display().to_string();
+    let clif = if text { ctx.func.display().to_string() } else { String::new() };
     let id = module
         .declare_function("hpxl_kernel", Linkage::Local, &ctx.func.signature)
         .map_err(|e| format!("cranelift backend: {e}"))?;
-    module.define_function(id, &mut ctx).map_err(|e| format!("cranelift backend: {e:?}\n{clif}"))?;
+    module.define_function(id, &mut ctx).map_err(|e| format!("cranelift backend: {e:?}\n{}", ctx.func.display()))?;
     module.finalize_definitions().map_err(|e| format!("cranelift backend: {e}"))?;
     let code = module.get_finalized_function(id);
     // The code must outlive every cached `Compiled`: keep the module forever.

@@ -54,6 +54,9 @@ pub struct Options {
     /// Float ops the backend emits inline itself (the LLVM backend's transcendentals,
     /// `llvm::math`); Cranelift inlines none.
     pub inline_math: fn(UnaryOp, DType) -> bool,
+    /// Keep the Cranelift IR text in `Compiled::clif` (printing it costs about as much as
+    /// compiling; `jit::compile` keeps it only for `--dump kernels` and `HPXL_DEBUG>=3`).
+    pub text: bool,
 }
 
 fn no_inline_math(_: UnaryOp, _: DType) -> bool {
@@ -62,7 +65,7 @@ fn no_inline_math(_: UnaryOp, _: DType) -> bool {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { vector: true, force_calls: false, tile: 256, vmath: true, inline_math: no_inline_math }
+        Options { vector: true, force_calls: false, tile: 256, vmath: true, inline_math: no_inline_math, text: false }
     }
 }
 

@@ -71,7 +71,7 @@ fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// `np.savez(file, *args, allow_pickle=True, **kwds)` and `np.savez_compressed`.
 pub(super) fn savez(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
-    let compressed = call.name == "savez_compressed";
+    let compressed = &*call.name == "savez_compressed";
     let mut file: Option<(Value, Span)> = None;
     let mut named: Vec<(String, Value, Span)> = Vec::new();
     for (k, v, s) in &call.kw {
