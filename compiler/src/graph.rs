@@ -482,7 +482,9 @@ fn realize_on_device(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     let (what, start) = (root.op_name(), std::time::Instant::now());
     let result = match crate::fuse::backend() {
         crate::fuse::Backend::Interp => realize_pending(root),
-        crate::fuse::Backend::Cranelift | crate::fuse::Backend::Llvm => crate::fuse::realize(root),
+        crate::fuse::Backend::Cranelift | crate::fuse::Backend::Llvm | crate::fuse::Backend::Tiered => {
+            crate::fuse::realize(root)
+        }
     };
     if level >= 1 {
         eprintln!("HPXL_DEBUG realize {what}{:?}: {:.3} ms", root.shape, start.elapsed().as_secs_f64() * 1e3);
