@@ -32,10 +32,10 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
-pub use run::{compiled_kernel, CacheEntry};
-pub use tier::{set_tier_threshold, tier_threshold, wait_for_tier_ups, DEFAULT_TIER_ELEMENTS};
 #[cfg(feature = "_ptx")]
 pub use gpu::cpu_executor;
+pub use run::{compiled_kernel, CacheEntry};
+pub use tier::{set_tier_threshold, tier_threshold, wait_for_tier_ups, DEFAULT_TIER_ELEMENTS};
 
 /// The backend that realises graphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

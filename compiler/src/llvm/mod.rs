@@ -153,11 +153,18 @@ fn prepare(k: &Kernel) -> Result<Prepared, String> {
 }
 
 fn load_cached(p: &Prepared) -> Option<Result<Compiled, String>> {
+    let t = std::time::Instant::now();
     let object = cache::read(&p.key, &p.text)?;
-    Some(
-        orc::load(&object, &p.externs, &p.entry_name)
-            .map(|addr| compiled(addr, format!("; llvm: object loaded from the disk cache ({})\n", p.key))),
-    )
+    let t_read = t.elapsed();
+    let loaded = orc::load(&object, &p.externs, &p.entry_name);
+    if crate::fuse::dumping() {
+        eprintln!(
+            "HPXL llvm phases: disk cache read {:.3} ms, object load {:.3} ms",
+            t_read.as_secs_f64() * 1e3,
+            (t.elapsed() - t_read).as_secs_f64() * 1e3
+        );
+    }
+    Some(loaded.map(|addr| compiled(addr, format!("; llvm: object loaded from the disk cache ({})\n", p.key))))
 }
 
 /// `k`'s code from the disk cache, or `None` when it is not there (or the backend cannot
@@ -168,7 +175,11 @@ pub fn compile_cached(k: &Kernel) -> Option<Compiled> {
 
 /// Compiles `k`; the error says what the backend could not lower.
 pub fn compile(k: &Kernel) -> Result<Compiled, String> {
+    let t = std::time::Instant::now();
     let p = prepare(k)?;
+    if crate::fuse::dumping() {
+        eprintln!("HPXL llvm phases: plan and cache key {:.3} ms", t.elapsed().as_secs_f64() * 1e3);
+    }
     if let Some(c) = load_cached(&p) {
         return c;
     }
