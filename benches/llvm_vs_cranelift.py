@@ -51,6 +51,16 @@ print(t)
 """
 
 
+# A hot loop: one transcendental kernel over 10M elements, N times.
+HOT = """
+x = linspace(-10, 10, 10000000)
+for i in range(N):
+    y = sin(x) ** 2 + cos(x) ** 2
+    realize(y)
+print(float(y[7]))
+"""
+
+
 def bench(hpxl, backend, cases, reps, threads):
     cmd = [hpxl, "bench", "--json", "--reps", str(reps), "--backend", backend, "--threads", str(threads)] + cases
     with tempfile.TemporaryDirectory() as d:
@@ -77,13 +87,13 @@ def compile_times(hpxl, program, cache_dir):
     return times, phases
 
 
-def script_wall(hpxl, backend, threads):
+def script_wall(hpxl, backend, threads, script=SCRIPT):
     import time
 
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ, HPXL_CACHE_DIR=d)
         t = time.perf_counter()
-        subprocess.run([hpxl, "--backend", backend, "--threads", str(threads), "-c", SCRIPT], check=True,
+        subprocess.run([hpxl, "--backend", backend, "--threads", str(threads), "-c", script], check=True,
                        capture_output=True, env=env)
         return time.perf_counter() - t
 
@@ -131,12 +141,15 @@ def main():
         print("  " + p)
 
     print()
-    walls = {b: [] for b in backends}
-    for _ in range(args.rounds):
-        for backend in backends:
-            walls[backend].append(script_wall(args.hpxl, backend, args.threads))
-    print("short script (10 kernels, each run once, cold disk cache), whole process: "
-          + ", ".join(f"{b} {statistics.median(walls[b]) * 1e3:.0f} ms" for b in backends))
+    programs = [("short script (10 kernels, each run once)", SCRIPT)]
+    programs += [(f"sincos 10M, {n} iterations", HOT.replace("N", str(n))) for n in (3, 20)]
+    for title, script in programs:
+        walls = {b: [] for b in backends}
+        for _ in range(args.rounds):
+            for backend in backends:
+                walls[backend].append(script_wall(args.hpxl, backend, args.threads, script))
+        print(f"{title}, whole process, cold disk cache: "
+              + ", ".join(f"{b} {statistics.median(walls[b]) * 1e3:.0f} ms" for b in backends))
     return 0 if ok else 1
 
 
