@@ -47,8 +47,8 @@ fn fnv(seed: u64, parts: &[&[u8]]) -> u64 {
 
 /// FNV-1a's mixing over 8-byte words: the same strength for telling sources apart, an
 /// eighth of the multiplications. The generator's ~110 KB of source are hashed by the
-/// first kernel of every process, where byte-wise FNV took ~0.15 ms of the disk-cache
-/// hit (benches/README.md).
+/// first kernel of every process; word-wise hashing took ~0.07 ms off that disk-cache hit
+/// (benches/README.md).
 fn fnv_words(seed: u64, parts: &[&[u8]]) -> u64 {
     let mut h = seed;
     for p in parts {
