@@ -35,8 +35,9 @@ struct Cli {
     #[arg(short = 'c', long = "command")]
     command: Option<String>,
     /// Execution backend: `cranelift` (fused JIT kernels, the default), `llvm` (vectorised
-    /// JIT kernels; feature `llvm`) or `interp` (reference). Default: `HPXL_BACKEND`, else
-    /// cranelift.
+    /// JIT kernels; feature `llvm`), `tiered` (Cranelift first, LLVM in the background for
+    /// kernels that prove hot; feature `llvm`; `HPXL_TIER_ELEMENTS` sets when) or `interp`
+    /// (reference). Default: `HPXL_BACKEND`, else cranelift.
     #[arg(long)]
     backend: Option<String>,
     /// Number of worker threads (default: `HPXL_THREADS`, the calibrated value, else every core).
@@ -100,7 +101,7 @@ fn subcommand(cli: &Cli) -> Option<&str> {
 fn run(cli: Cli) -> Result<i32> {
     let backend_name = cli.backend.clone().or_else(|| std::env::var("HPXL_BACKEND").ok()).unwrap_or("cranelift".into());
     let Some(backend) = Backend::parse(&backend_name) else {
-        bail!("unknown backend `{backend_name}` (available: cranelift, llvm, interp)");
+        bail!("unknown backend `{backend_name}` (available: cranelift, llvm, tiered, interp)");
     };
     if !backend.is_available() {
         bail!("backend `{backend_name}` is not available: this hpxl was built without the `llvm` feature (cargo build --features llvm)");

@@ -59,7 +59,9 @@ impl SessionBuilder {
         self
     }
 
-    /// The execution backend (default: Cranelift, fused JIT kernels).
+    /// The execution backend (default: Cranelift, fused JIT kernels). `Backend::Tiered`
+    /// (feature `llvm`) starts every kernel on Cranelift and recompiles hot ones with LLVM
+    /// on a background thread; results are the same bits either way.
     pub fn backend(mut self, backend: Backend) -> SessionBuilder {
         self.backend = backend;
         self
@@ -102,7 +104,10 @@ impl SessionBuilder {
         if !self.backend.is_available() {
             return Err(Error::host(
                 Code::Unsupported,
-                "backend `llvm` is not available: this build of hpxl has no LLVM backend (feature `llvm`)",
+                format!(
+                    "backend `{}` is not available: this build of hpxl has no LLVM backend (feature `llvm`)",
+                    self.backend.name()
+                ),
             ));
         }
         if let Some(n) = self.threads {

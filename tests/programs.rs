@@ -56,6 +56,7 @@ fn main() {
         std::env::set_var("HPXL_CACHE_DIR", &dir);
         own_cache = Some(dir);
     }
+    hpxl_compiler::fuse::set_tier_threshold(0);
     #[cfg(feature = "gpu")]
     hpxl_runtime::gpu::install(std::sync::Arc::new(hpxl_runtime::gpu::fake::FakeDevice::with_executor(
         hpxl_compiler::fuse::cpu_executor(),
@@ -103,7 +104,10 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
     let only = std::env::var("HPXL_PROGRAMS_BACKENDS").ok();
     let mut backends = vec![hpxl::Backend::Cranelift];
     if cfg!(any(feature = "llvm", feature = "llvm-static")) {
-        backends.push(hpxl::Backend::Llvm);
+        // Tiered runs after llvm, so it starts many kernels on llvm's cached objects; the
+        // rest are queued for LLVM at their first launch (threshold 0, set in `main`) and
+        // switch whenever the background compile is done (Note [Tiered compilation]).
+        backends.extend([hpxl::Backend::Llvm, hpxl::Backend::Tiered]);
     }
     if let Some(only) = &only {
         backends.retain(|b| only.split(',').any(|o| o == b.name()));

@@ -548,7 +548,9 @@ fn realize_on_device(root: &NodeRef) -> Result<NdArray, Diagnostic> {
     }
     let run = || match crate::fuse::backend() {
         crate::fuse::Backend::Interp => realize_pending(root),
-        crate::fuse::Backend::Cranelift | crate::fuse::Backend::Llvm => crate::fuse::realize(root),
+        crate::fuse::Backend::Cranelift | crate::fuse::Backend::Llvm | crate::fuse::Backend::Tiered => {
+            crate::fuse::realize(root)
+        }
     };
     if level == 0 {
         return run();

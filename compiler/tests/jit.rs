@@ -421,6 +421,27 @@ impl Case {
             if n > 4 {
                 self.check_compiled(hpxl_compiler::llvm::compile(&self.k), "llvm", &[1, n - 2], what);
             }
+            self.check_backends_bitwise(what);
+        }
+    }
+
+    /// Cranelift's and LLVM's code give the same bits, transcendentals included: the
+    /// tiered backend switches between them at a time that depends on the clock (Note
+    /// [Tiered compilation] in `fuse/tier.rs`).
+    #[cfg(feature = "llvm")]
+    fn check_backends_bitwise(&self, what: &str) {
+        let (Ok(cl), Ok(ll)) = (jit::compile(&self.k), hpxl_compiler::llvm::compile(&self.k)) else { return };
+        let n = self.size();
+        let (a, b) = (self.run(&cl, &[0, n]), self.run(&ll, &[0, n]));
+        for (o, (x, y)) in a.iter().zip(&b).enumerate() {
+            for i in 0..x.data.len() {
+                let (p, q) = (x.data.get(i), y.data.get(i));
+                assert!(
+                    param_bits(p) == param_bits(q),
+                    "{what}: out{o}[{i}]: cranelift {p:?}, llvm {q:?}\n{}",
+                    self.text()
+                );
+            }
         }
     }
 

@@ -42,6 +42,9 @@ counters! {
     dist_bytes_sent: "Bytes this rank sent to other MPI ranks (self-copies excluded).",
     dist_bytes_received: "Bytes this rank received from other MPI ranks.",
     dist_exchanges: "Collective exchanges this rank took part in (fetches, gathers, reductions).",
+    tier_requests: "Hot kernels the tiered backend handed to LLVM (in the background).",
+    kernels_tiered: "Kernels the tiered backend switched to LLVM code (compiled or from the disk cache).",
+    tier_compile_ns: "Nanoseconds the tiered backend's background thread spent compiling with LLVM.",
 }
 
 impl Telemetry {
@@ -60,6 +63,9 @@ impl Telemetry {
             dist_bytes_sent: self.dist_bytes_sent - earlier.dist_bytes_sent,
             dist_bytes_received: self.dist_bytes_received - earlier.dist_bytes_received,
             dist_exchanges: self.dist_exchanges - earlier.dist_exchanges,
+            tier_requests: self.tier_requests - earlier.tier_requests,
+            kernels_tiered: self.kernels_tiered - earlier.kernels_tiered,
+            tier_compile_ns: self.tier_compile_ns - earlier.tier_compile_ns,
         }
     }
 }

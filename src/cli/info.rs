@@ -44,7 +44,11 @@ pub fn main(backend: Backend, args: &[String]) -> Result<i32> {
         hpxl_runtime::exec::threads()
     );
     println!("block       {} elements per map-kernel block", hpxl_runtime::exec::map_block());
-    let llvm = if Backend::Llvm.is_available() { ", llvm (vectorised JIT)" } else { "" };
+    let llvm = if Backend::Llvm.is_available() {
+        ", llvm (vectorised JIT), tiered (cranelift, then llvm for hot kernels)"
+    } else {
+        ""
+    };
     println!("backends    cranelift (JIT){llvm}, interp (reference); selected: {}", backend.name());
     let probe = hpxl_runtime::gpu::probe();
     match &probe {

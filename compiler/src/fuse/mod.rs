@@ -20,6 +20,7 @@ mod build;
 mod gpu;
 mod reduce;
 mod run;
+mod tier;
 
 use crate::graph::{self, NodeRef, Op, Region};
 use crate::kir;
@@ -31,9 +32,10 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
-pub use run::{compile_times, compiled_kernel, CacheEntry};
 #[cfg(feature = "_ptx")]
 pub use gpu::cpu_executor;
+pub use run::{compile_times, compiled_kernel, CacheEntry};
+pub use tier::{set_tier_threshold, tier_threshold, wait_for_tier_ups, DEFAULT_TIER_ELEMENTS};
 
 /// The backend that realises graphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,6 +47,10 @@ pub enum Backend {
     /// Fused kernels compiled by LLVM for the host CPU (`crate::llvm`, feature `llvm`);
     /// kernels LLVM declines go to Cranelift.
     Llvm,
+    /// Cranelift first; a kernel that proves hot is compiled by LLVM on a background
+    /// thread and its LLVM code used from then on, or LLVM's code straight away when the
+    /// disk cache holds it (Note [Tiered compilation]; feature `llvm`).
+    Tiered,
 }
 
 impl Backend {
@@ -53,13 +59,14 @@ impl Backend {
             Backend::Interp => "interp",
             Backend::Cranelift => "cranelift",
             Backend::Llvm => "llvm",
+            Backend::Tiered => "tiered",
         }
     }
 
-    /// Whether this build can use the backend (`llvm` needs the feature of that name).
+    /// Whether this build can use the backend (`llvm` and `tiered` need the feature `llvm`).
     pub fn is_available(self) -> bool {
         match self {
-            Backend::Llvm => cfg!(feature = "_llvm"),
+            Backend::Llvm | Backend::Tiered => cfg!(feature = "_llvm"),
             _ => true,
         }
     }
@@ -69,6 +76,7 @@ impl Backend {
             "interp" => Some(Backend::Interp),
             "cranelift" => Some(Backend::Cranelift),
             "llvm" => Some(Backend::Llvm),
+            "tiered" | "auto" => Some(Backend::Tiered),
             _ => None,
         }
     }

@@ -18,7 +18,7 @@
 //! tree (sums) or fixed blocks (selections, counts) across threads.
 
 use super::build::{finish, Builder, Map};
-use super::run::compiled_kernel;
+use super::run::kernel_for_launch;
 use crate::graph::{self, NodeRef, Op};
 use crate::interp::{self, div_count, make, Float, Num, ReduceRows as Rows, Ty};
 use crate::jit::Compiled;
@@ -114,7 +114,7 @@ pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
             return Ok(out);
         }
     }
-    let compiled = match compiled_kernel(&plan.kernel) {
+    let compiled = match kernel_for_launch(&plan.kernel, plan.size()) {
         Ok(c) => c,
         Err(_) => return graph::realize_interp(n),
     };

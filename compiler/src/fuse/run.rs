@@ -15,7 +15,23 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// backend runs that part of the graph).
 pub type CacheEntry = Result<Arc<jit::Compiled>, String>;
 
-static CACHE: OnceLock<Mutex<HashMap<(super::Backend, kir::Kernel), CacheEntry>>> = OnceLock::new();
+/// A cache slot: the entry and, under the tiered backend, where the kernel stands.
+struct Slot {
+    entry: CacheEntry,
+    tier: Tier,
+}
+
+/// A kernel's tier under `Backend::Tiered` (Note [Tiered compilation]).
+enum Tier {
+    /// Running Cranelift's code; the elements its launches have covered so far.
+    Counting(u64),
+    /// Queued for LLVM on the background thread.
+    Queued(super::tier::Slot),
+    /// Final: LLVM's code, or Cranelift's for good (LLVM declined, or other backends).
+    Done,
+}
+
+static CACHE: OnceLock<Mutex<HashMap<(super::Backend, kir::Kernel), Slot>>> = OnceLock::new();
 
 /// The compiled code for `k`, compiling it on first use (Note [Kernel cache]).
 ///
@@ -25,17 +41,29 @@ static CACHE: OnceLock<Mutex<HashMap<(super::Backend, kir::Kernel), CacheEntry>>
 /// array, compiles once. The key includes the backend (the thread's `fuse::backend()`);
 /// the LLVM backend also keeps objects on disk (Note [LLVM disk cache]).
 pub fn compiled_kernel(k: &kir::Kernel) -> CacheEntry {
+    kernel_for_launch(k, 0)
+}
+
+/// [`compiled_kernel`] for a launch over `elements` elements, which the tiered backend
+/// counts towards the kernel's tier-up (Note [Tiered compilation]).
+pub(super) fn kernel_for_launch(k: &kir::Kernel, elements: usize) -> CacheEntry {
     let backend = super::backend();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let cache_key = (backend, k.clone());
-    if let Some(e) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&cache_key) {
-        if e.is_ok() {
+    if let Some(slot) = cache.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&cache_key) {
+        if backend == super::Backend::Tiered {
+            advance_tier(slot, k, elements);
+        }
+        if slot.entry.is_ok() {
             telemetry::add::cache_hits(1);
         }
-        return e.clone();
+        return slot.entry.clone();
     }
     let start = std::time::Instant::now();
-    let entry = compile_with_backend(backend, k).map(Arc::new);
+    let (entry, tier) = match backend {
+        super::Backend::Tiered => first_tier(k, elements),
+        _ => (compile_with_backend(backend, k).map(Arc::new), Tier::Done),
+    };
     let ns = start.elapsed().as_nanos() as u64;
     match &entry {
         Ok(c) => {
@@ -61,7 +89,7 @@ pub fn compiled_kernel(k: &kir::Kernel) -> CacheEntry {
             }
         }
     }
-    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(cache_key, entry.clone());
+    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(cache_key, Slot { entry: entry.clone(), tier });
     entry
 }
 
@@ -74,6 +102,63 @@ const MAX_COMPILE_TIMES: usize = 1 << 16;
 /// The compile time of every kernel compiled so far in this process, in nanoseconds.
 pub fn compile_times() -> Vec<u64> {
     COMPILE_TIMES.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// The tiered backend's first code for `k`: LLVM's from the disk cache, else Cranelift's,
+/// counting `elements` towards the tier-up.
+fn first_tier(k: &kir::Kernel, elements: usize) -> (CacheEntry, Tier) {
+    #[cfg(feature = "_llvm")]
+    if let Some(c) = crate::llvm::compile_cached(k) {
+        telemetry::add::kernels_tiered(1);
+        return (Ok(Arc::new(c)), Tier::Done);
+    }
+    match jit::compile(k) {
+        Ok(c) => {
+            let mut slot = Slot { entry: Ok(Arc::new(c)), tier: Tier::Counting(0) };
+            advance_tier(&mut slot, k, elements);
+            (slot.entry, slot.tier)
+        }
+        Err(why) => (Err(why), Tier::Done),
+    }
+}
+
+/// Counts a launch of `elements` towards `slot`'s tier-up, queues the kernel for LLVM at
+/// the threshold, and takes LLVM's code once it is ready.
+fn advance_tier(slot: &mut Slot, k: &kir::Kernel, elements: usize) {
+    match &mut slot.tier {
+        Tier::Done => {}
+        Tier::Counting(n) => {
+            *n = n.saturating_add(elements as u64);
+            if *n >= super::tier::tier_threshold() {
+                slot.tier = match super::tier::request(k) {
+                    Some(q) => Tier::Queued(q),
+                    None => Tier::Done,
+                };
+            }
+        }
+        Tier::Queued(q) => {
+            if let Some(done) = q.get() {
+                match done {
+                    Ok(c) => {
+                        telemetry::add::kernels_tiered(1);
+                        if super::dumping() {
+                            eprintln!("HPXL kernel tiered up to llvm:\n{}", kir::kernel_text(k));
+                            if graph::debug_level() >= 4 || super::dump_kernels() {
+                                eprintln!("{}", c.clif);
+                            }
+                        }
+                        slot.entry = Ok(c.clone());
+                    }
+                    Err(why) => {
+                        if super::dumping() {
+                            eprintln!("HPXL kernel stays on cranelift ({why}):\n{}", kir::kernel_text(k));
+                        }
+                    }
+                }
+                slot.tier = Tier::Done;
+            }
+        }
+    }
 }
 
 /// Compiles `k` with `backend`. The LLVM backend's failures fall back to Cranelift (the
@@ -282,7 +367,7 @@ pub(super) fn map_group(members: &[NodeRef]) -> Result<Vec<NdArray>, Diagnostic>
             return Ok(outs);
         }
     }
-    let compiled = match compiled_kernel(&plan.kernel) {
+    let compiled = match kernel_for_launch(&plan.kernel, plan.size()) {
         Ok(c) => c,
         Err(_) => return members.iter().map(graph::realize_interp).collect(),
     };
@@ -307,7 +392,7 @@ fn map(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     if let Some(mut outs) = super::gpu::try_map(&plan, &[n.dtype], &n.shape, n.span)? {
         return outs.pop().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: GPU map without output"));
     }
-    let compiled = match compiled_kernel(&plan.kernel) {
+    let compiled = match kernel_for_launch(&plan.kernel, plan.size()) {
         Ok(c) => c,
         Err(_) => return graph::realize_interp(n),
     };
@@ -348,7 +433,7 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     let strides: Vec<i64> = spec.strides.iter().map(|&s| s as i64).collect();
     let (plan, _) = finish(b, vec![(v, n.dtype, spec.offset as i64, strides)], &[]);
     super::check(&plan.kernel)?;
-    let compiled = match compiled_kernel(&plan.kernel) {
+    let compiled = match kernel_for_launch(&plan.kernel, plan.size()) {
         Ok(c) => c,
         Err(_) => return graph::realize_interp(n),
     };

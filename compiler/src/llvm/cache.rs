@@ -45,11 +45,33 @@ fn fnv(seed: u64, parts: &[&[u8]]) -> u64 {
     h
 }
 
+/// FNV-1a's mixing over 8-byte words: the same strength for telling sources apart, an
+/// eighth of the multiplications. The generator's ~110 KB of source are hashed by the
+/// first kernel of every process; word-wise hashing took ~0.07 ms off that disk-cache hit
+/// (benches/README.md).
+fn fnv_words(seed: u64, parts: &[&[u8]]) -> u64 {
+    let mut h = seed;
+    for p in parts {
+        let mut chunks = p.chunks_exact(8);
+        for c in &mut chunks {
+            h ^= u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        for &b in chunks.remainder() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        h ^= 0xff ^ ((p.len() as u64) << 8);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
 fn generator_hash() -> &'static str {
     static H: OnceLock<String> = OnceLock::new();
     H.get_or_init(|| {
         let parts: Vec<&[u8]> = SOURCES.iter().map(|s| s.as_bytes()).collect();
-        format!("{:016x}", fnv(0xcbf29ce484222325, &parts))
+        format!("{:016x}{:016x}", fnv_words(0xcbf29ce484222325, &parts), fnv_words(0x84222325cbf29ce4, &parts))
     })
 }
 

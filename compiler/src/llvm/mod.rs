@@ -125,25 +125,75 @@ fn options() -> Options {
     Options { inline_math: math::inline_unary, ..Options::default() }
 }
 
+/// Whether the inline code uses fused multiply-adds: exactly when `vmath` runs its FMA
+/// variants, so that both CPU backends compute the same bits (Note [Tiered compilation]
+/// in `fuse/tier.rs` depends on it). `vmath` needs AVX2 as well as FMA for those.
+fn use_fma() -> bool {
+    crate::vmath::best_isa() != crate::vmath::Isa::Baseline
+}
+
+/// What the disk cache and the loader need to know about a kernel.
+struct Prepared {
+    plan: plan::Plan,
+    externs: Vec<cpu::Extern>,
+    text: String,
+    key: String,
+    entry_name: String,
+}
+
+fn prepare(k: &Kernel) -> Result<Prepared, String> {
+    crate::kir::verify(k).map_err(|e| format!("llvm backend: invalid kernel: {e}"))?;
+    let plan = plan::plan(k, &options()).map_err(|e| e.replace("cranelift backend", "llvm backend"))?;
+    let fma = use_fma();
+    let externs = cpu::externs(k, &plan, fma);
+    let text = crate::kir::kernel_text(k);
+    let key = cache::key(if fma { "cpu" } else { "cpu-nofma" }, &text);
+    let entry_name = format!("hpxl_k_{key}");
+    Ok(Prepared { plan, externs, text, key, entry_name })
+}
+
+fn load_cached(p: &Prepared) -> Option<Result<Compiled, String>> {
+    let t = std::time::Instant::now();
+    let object = cache::read(&p.key, &p.text)?;
+    let t_read = t.elapsed();
+    let loaded = orc::load(&object, &p.externs, &p.entry_name);
+    if crate::fuse::dumping() {
+        eprintln!(
+            "HPXL llvm phases: disk cache read {:.3} ms, object load {:.3} ms",
+            t_read.as_secs_f64() * 1e3,
+            (t.elapsed() - t_read).as_secs_f64() * 1e3
+        );
+    }
+    Some(loaded.map(|addr| compiled(addr, format!("; llvm: object loaded from the disk cache ({})\n", p.key))))
+}
+
+/// `k`'s code from the disk cache, or `None` when it is not there (or the backend cannot
+/// lower `k`). Costs a file read and the object load, never a compilation.
+pub fn compile_cached(k: &Kernel) -> Option<Compiled> {
+    load_cached(&prepare(k).ok()?)?.ok()
+}
+
 /// Compiles `k`; the error says what the backend could not lower.
 pub fn compile(k: &Kernel) -> Result<Compiled, String> {
-    crate::kir::verify(k).map_err(|e| format!("llvm backend: invalid kernel: {e}"))?;
-    let opts = options();
-    let plan = plan::plan(k, &opts).map_err(|e| e.replace("cranelift backend", "llvm backend"))?;
-    let externs = cpu::externs(k, &plan, has_feature(&host_cpu().1, "fma"));
-    let text = crate::kir::kernel_text(k);
-    let key = cache::key("cpu", &text);
-    let entry_name = format!("hpxl_k_{key}");
-    if let Some(object) = cache::read(&key, &text) {
-        let addr = orc::load(&object, &externs, &entry_name)?;
-        return Ok(compiled(addr, format!("; llvm: object loaded from the disk cache ({key})\n")));
+    let t = std::time::Instant::now();
+    let p = prepare(k)?;
+    if crate::fuse::dumping() {
+        eprintln!("HPXL llvm phases: plan and cache key {:.3} ms", t.elapsed().as_secs_f64() * 1e3);
+    }
+    if let Some(c) = load_cached(&p) {
+        return c;
     }
     // A lowering bug may panic (an internal invariant of the plan); no kernel may take
     // the process down: the caller falls back to Cranelift on an error.
-    let (object, ir) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_object(k, &plan, &entry_name)))
-        .unwrap_or_else(|_| Err("llvm backend: code generation panicked".to_string()))?;
-    cache::write(&key, &text, &object);
-    let addr = orc::load(&object, &externs, &entry_name)?;
+    let (object, ir) =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_object(k, &p.plan, &p.entry_name)))
+            .unwrap_or_else(|_| Err("llvm backend: code generation panicked".to_string()))?;
+    cache::write(&p.key, &p.text, &object);
+    let t = std::time::Instant::now();
+    let addr = orc::load(&object, &p.externs, &p.entry_name)?;
+    if crate::fuse::dumping() {
+        eprintln!("HPXL llvm phases: object load {:.3} ms", t.elapsed().as_secs_f64() * 1e3);
+    }
     Ok(compiled(addr, ir))
 }
 
@@ -156,13 +206,15 @@ fn compiled(addr: usize, text: String) -> Compiled {
 
 /// Lowers, optimises and emits `k` as an object file; also returns the optimised IR.
 fn build_object(k: &Kernel, plan: &plan::Plan, entry_name: &str) -> Result<(Vec<u8>, String), String> {
+    let t0 = std::time::Instant::now();
     let tm = host_machine()?;
+    let t_machine = t0.elapsed();
     let (cpu, features) = host_cpu();
     let cx = Context::create();
     let m = cx.create_module("hpxl");
     m.set_triple(&tm.get_triple());
     m.set_data_layout(&tm.get_target_data().get_data_layout());
-    let fma = has_feature(features, "fma");
+    let fma = use_fma();
     let f = cpu::lower_to_llvm(&cx, &m, k, plan, entry_name, fma).map_err(|e| format!("llvm backend: {e}"))?;
     for (key, value) in [("target-cpu", cpu.as_str()), ("target-features", features.as_str())] {
         f.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_string_attribute(key, value));
@@ -178,12 +230,14 @@ fn build_object(k: &Kernel, plan: &plan::Plan, entry_name: &str) -> Result<(Vec<
     let nounwind = inkwell::attributes::Attribute::get_named_enum_kind_id("nounwind");
     f.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_enum_attribute(nounwind, 0));
     m.verify().map_err(|e| format!("llvm backend: invalid IR: {e}"))?;
+    let t_lower = t0.elapsed();
     let po = PassBuilderOptions::create();
     po.set_loop_vectorization(true);
     po.set_loop_slp_vectorization(true);
     po.set_loop_unrolling(std::env::var("HPXL_LLVM_UNROLL").map_or(true, |v| v != "0"));
     let pipeline = std::env::var("HPXL_LLVM_PIPELINE").unwrap_or_else(|_| "default<O3>".into());
     m.run_passes(&pipeline, &tm, po).map_err(|e| format!("llvm backend: passes: {e}"))?;
+    let t_passes = t0.elapsed();
     // The IR text is for `--dump kernels` / `HPXL_DEBUG>=4`; printing it costs time.
     let ir = if crate::fuse::dumping() || !keep_ir_only_when_dumping() {
         m.print_to_string().to_string()
@@ -191,6 +245,17 @@ fn build_object(k: &Kernel, plan: &plan::Plan, entry_name: &str) -> Result<(Vec<
         "; llvm: IR not kept (set HPXL_DEBUG=4 or --dump kernels)\n".to_string()
     };
     let buf = tm.write_to_memory_buffer(&m, FileType::Object).map_err(|e| format!("llvm backend: codegen: {e}"))?;
+    let t_codegen = t0.elapsed();
+    if crate::fuse::dumping() {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        eprintln!(
+            "HPXL llvm phases: target machine {:.3} ms, IR {:.3} ms, passes ({pipeline}) {:.3} ms, codegen {:.3} ms",
+            ms(t_machine),
+            ms(t_lower - t_machine),
+            ms(t_passes - t_lower),
+            ms(t_codegen - t_passes)
+        );
+    }
     Ok((buf.as_slice().to_vec(), ir))
 }
 

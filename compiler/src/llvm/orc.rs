@@ -44,28 +44,32 @@ fn take_error(e: LLVMErrorRef) -> Result<(), String> {
 fn jit() -> Result<&'static Mutex<Jit>, String> {
     static JIT: OnceLock<Result<Mutex<Jit>, String>> = OnceLock::new();
     JIT.get_or_init(|| {
-        super::init_targets()?;
-        // SAFETY: plain C API calls; the builder is consumed by LLVMOrcCreateLLJIT.
-        unsafe {
-            let builder = LLVMOrcCreateLLJITBuilder();
-            let mut jit = std::ptr::null_mut();
-            take_error(LLVMOrcCreateLLJIT(&mut jit, builder)).map_err(|e| format!("llvm backend: LLJIT: {e}"))?;
-            let dylib = LLVMOrcLLJITGetMainJITDylib(jit);
-            let mut gen = std::ptr::null_mut();
-            let prefix = LLVMOrcLLJITGetGlobalPrefix(jit);
-            take_error(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
-                &mut gen,
-                prefix,
-                None,
-                std::ptr::null_mut(),
-            ))
-            .map_err(|e| format!("llvm backend: process symbols: {e}"))?;
-            LLVMOrcJITDylibAddGenerator(dylib, gen);
-            Ok(Mutex::new(Jit { jit, dylib, defined: HashSet::new(), loaded: HashMap::new() }))
+        let start = std::time::Instant::now();
+        let made = new_jit();
+        if crate::fuse::dumping() {
+            eprintln!("HPXL llvm phases: LLJIT created in {:.3} ms", start.elapsed().as_secs_f64() * 1e3);
         }
+        made
     })
     .as_ref()
     .map_err(|e| e.clone())
+}
+
+fn new_jit() -> Result<Mutex<Jit>, String> {
+    super::init_targets()?;
+    // SAFETY: plain C API calls; the builder is consumed by LLVMOrcCreateLLJIT.
+    unsafe {
+        let builder = LLVMOrcCreateLLJITBuilder();
+        let mut jit = std::ptr::null_mut();
+        take_error(LLVMOrcCreateLLJIT(&mut jit, builder)).map_err(|e| format!("llvm backend: LLJIT: {e}"))?;
+        let dylib = LLVMOrcLLJITGetMainJITDylib(jit);
+        let mut gen = std::ptr::null_mut();
+        let prefix = LLVMOrcLLJITGetGlobalPrefix(jit);
+        take_error(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&mut gen, prefix, None, std::ptr::null_mut()))
+            .map_err(|e| format!("llvm backend: process symbols: {e}"))?;
+        LLVMOrcJITDylibAddGenerator(dylib, gen);
+        Ok(Mutex::new(Jit { jit, dylib, defined: HashSet::new(), loaded: HashMap::new() }))
+    }
 }
 
 /// Loads `object` (an ELF relocatable object) with `externs` defined, and returns the
