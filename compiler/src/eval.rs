@@ -169,8 +169,13 @@ impl Interp {
             }
             StmtKind::Assign { targets, value } => {
                 let v = self.eval(value, scope)?;
-                for t in targets {
-                    self.assign(t, v.clone(), scope)?;
+                match targets.as_slice() {
+                    [t] => self.assign(t, v, scope)?,
+                    _ => {
+                        for t in targets {
+                            self.assign(t, v.clone(), scope)?;
+                        }
+                    }
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value, scope, stmt.span)?,

@@ -580,10 +580,11 @@ fn realize(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
             }
         }
     }
+    // The arguments are handed back (moved: a call's arguments are not read after it).
     Ok(match call.pos.len() {
         0 => Value::None,
-        1 => call.pos[0].clone(),
-        _ => Value::tuple(call.pos.clone()),
+        1 => std::mem::replace(&mut call.pos[0], Value::None),
+        _ => Value::tuple(std::mem::take(&mut call.pos)),
     })
 }
 
