@@ -54,6 +54,13 @@ pub struct Options {
     /// Float ops the backend emits inline itself (the LLVM backend's transcendentals,
     /// `llvm::math`); Cranelift inlines none.
     pub inline_math: fn(UnaryOp, DType) -> bool,
+    /// Integer and float `floor_divide`, `remainder` and `fmod`, and integer
+    /// `reciprocal`, emitted inline by the backend (`llvm::divmod`); Cranelift calls the
+    /// interp's loops for them.
+    pub inline_division: bool,
+    /// Binary float ops the backend emits inline itself (the PTX backend's power,
+    /// arctan2 and hypot, `llvm::math::gpu_binary`); the CPU backends call `vmath`.
+    pub inline_binary_math: fn(BinaryOp, DType) -> bool,
     /// Keep the Cranelift IR text in `Compiled::clif` (printing it costs about as much as
     /// compiling; `jit::compile` keeps it only for `--dump kernels` and `HPXL_DEBUG>=3`).
     pub text: bool,
@@ -63,9 +70,22 @@ fn no_inline_math(_: UnaryOp, _: DType) -> bool {
     false
 }
 
+fn no_inline_binary_math(_: BinaryOp, _: DType) -> bool {
+    false
+}
+
 impl Default for Options {
     fn default() -> Options {
-        Options { vector: true, force_calls: false, tile: 256, vmath: true, inline_math: no_inline_math, text: false }
+        Options {
+            vector: true,
+            force_calls: false,
+            tile: 256,
+            vmath: true,
+            inline_math: no_inline_math,
+            inline_division: false,
+            inline_binary_math: no_inline_binary_math,
+            text: false,
+        }
     }
 }
 
@@ -120,7 +140,7 @@ fn classify_unary(op: UnaryOp, dt: DType, opts: &Options) -> Result<Option<Calle
         },
         _ => match op {
             Neg | Pos | Floor | Ceil | Trunc | Rint | Invert | Abs | Sign | Square => true,
-            Reciprocal => false,
+            Reciprocal => opts.inline_division,
             _ => return Err(unsupported(op.name(), dt)),
         },
     };
@@ -157,12 +177,13 @@ fn classify_binary(op: BinaryOp, dt: DType, opts: &Options) -> Result<Option<Cal
         }
         DType::Float32 | DType::Float64 => match op {
             Add | Sub | Mul | Div | Minimum | Maximum | Fmin | Fmax | Copysign => true,
-            FloorDiv | Mod | Fmod | Pow | Arctan2 | Hypot => false,
+            FloorDiv | Mod | Fmod => opts.inline_division,
+            Pow | Arctan2 | Hypot => false,
             _ => return Err(unsupported(op.name(), dt)),
         },
         _ => match op {
             Add | Sub | Mul | Minimum | Fmin | Maximum | Fmax | BitAnd | BitOr | BitXor | LShift | RShift => true,
-            FloorDiv | Mod | Fmod => false,
+            FloorDiv | Mod | Fmod => opts.inline_division,
             Pow => {
                 return Err(format!(
                     "cranelift backend: integer `power` is left to the interp backend (it raises for negative \
@@ -173,6 +194,9 @@ fn classify_binary(op: BinaryOp, dt: DType, opts: &Options) -> Result<Option<Cal
         },
     };
     if inline && !opts.force_calls {
+        return Ok(None);
+    }
+    if dt.is_float() && !inline && (opts.inline_binary_math)(op, dt) && !opts.force_calls {
         return Ok(None);
     }
     if dt.is_float() && !inline && opts.vmath {

@@ -6,9 +6,9 @@
 //! innermost run per row, an odometer over the outer dimensions; kernels with slice
 //! calls run each row in tiles, stage by stage, with scratch buffers between stages.
 //! What differs: each stage is one scalar loop (no hand-written vector code), the
-//! float64 transcendentals of `math.rs` are inline (so they are not calls and do not
-//! split stages), and kernels with rare arguments buffer their outputs per tile
-//! (Note [Rare tiles]). Row pointers are recomputed from the multi-index at each row
+//! transcendentals of `math.rs` and the divisions of `divmod.rs` are inline (so they are
+//! not calls and do not split stages), and kernels with rare arguments buffer their
+//! outputs per tile (Note [Rare tiles]). Row pointers are recomputed from the multi-index at each row
 //! rather than carried, which costs a few multiplications per row.
 //!
 //! Note [Rare tiles]: an inline transcendental with rare arguments (`math.rs`) raises a
@@ -532,12 +532,16 @@ impl<'ctx> Lower<'_, 'ctx> {
                         .map(|u| (val[u as usize].expect("operand before use"), k.body[u as usize].dtype))
                         .collect();
                     match inst.kind {
-                        InstKind::Unary { op, .. } if math::inline_unary(op, ops[0].1) => {
+                        InstKind::Unary { op, .. } if math::gpu_unary(op, ops[0].1) => {
+                            // Inline by the plan, so a kernel of `math.rs`; its rare flag
+                            // counts only where Note [Rare tiles] applies (`rare_inst`).
                             let x = ops[0].0.into_float_value();
-                            let (fast, rare) = if exact && math::has_rare(op) {
+                            let with_rare = rare_inst(k, l.plan, v).is_some();
+                            let (fast, rare) = if exact && with_rare {
                                 (x, Some(l.em.bool_const(true)))
                             } else {
-                                l.em.math_unary(op, x)?
+                                let (fast, rare) = l.em.math_unary(op, x)?;
+                                (fast, rare.filter(|_| with_rare))
                             };
                             match (rare, exact) {
                                 (Some(r), false) => {

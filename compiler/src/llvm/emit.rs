@@ -248,6 +248,7 @@ impl<'a, 'ctx> Em<'a, 'ctx> {
                 self.isel(gt, self.iconst(dt, 1), r)?.into()
             }
             Square => b.build_int_mul(xi, xi, "")?.into(),
+            Reciprocal => self.int_reciprocal(dt, xi)?,
             // Pos, Floor, Ceil, Trunc, Rint and unsigned Abs are the identity on integers.
             _ => x,
         })
@@ -333,6 +334,7 @@ impl<'a, 'ctx> Em<'a, 'ctx> {
         }
         let signed = dt.is_signed_int();
         Ok(match op {
+            FloorDiv | Mod | Fmod => self.int_division(op, dt, x, y)?,
             Add => b.build_int_add(x, y, "")?.into(),
             Sub => b.build_int_sub(x, y, "")?.into(),
             Mul => b.build_int_mul(x, y, "")?.into(),
@@ -422,6 +424,8 @@ impl<'a, 'ctx> Em<'a, 'ctx> {
                 }
             }
             Copysign => self.fbinary("llvm.copysign", a, bv)?,
+            FloorDiv | Mod | Fmod => self.float_division(op, dt, a, bv)?,
+            Pow | Arctan2 | Hypot => self.math_binary(op, a, bv)?,
             _ => {
                 let _ = dt;
                 unreachable!("planned as a call or rejected")

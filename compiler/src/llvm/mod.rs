@@ -21,6 +21,7 @@
 
 mod cache;
 mod cpu;
+mod divmod;
 pub(crate) mod emit;
 pub(crate) mod math;
 mod orc;
@@ -119,10 +120,12 @@ pub(crate) fn cache_write(key: &str, text: &str, payload: &[u8], ext: &str) {
     cache::write_ext(key, text, payload, ext)
 }
 
-/// The plan options of this backend: `vmath` calls as in Cranelift, with the float64
-/// transcendentals of `math.rs` inline.
+/// The plan options of this backend: the transcendentals of `math.rs` (`vmath`'s
+/// kernels, the same bits) and the divisions of `divmod.rs` inline; the binary
+/// transcendentals (power, arctan2, hypot) and float32 sin, cos and tan are `vmath` calls
+/// as in Cranelift.
 fn options() -> Options {
-    Options { inline_math: math::inline_unary, ..Options::default() }
+    Options { inline_math: math::inline_unary, inline_division: true, ..Options::default() }
 }
 
 /// Whether the inline code uses fused multiply-adds: exactly when `vmath` runs its FMA
@@ -173,6 +176,35 @@ pub fn compile_cached(k: &Kernel) -> Option<Compiled> {
     load_cached(&prepare(k).ok()?)?.ok()
 }
 
+/// Test mode: `k` compiled for this CPU with the PTX backend's operations and code —
+/// every kernel of `math::gpu_unary` inline (float32 sin, cos and tan included, without
+/// the exact pass for their rare arguments, as on the GPU), the divisions of `divmod.rs`
+/// with `fmod` by Note [Exact fmod], `rint` as in PTX — so that tests check on a machine
+/// without a GPU the IR the GPU runs. Never cached; `Compiled::clif` is the optimised IR;
+/// the rest of the kernel as `compile`.
+#[doc(hidden)]
+pub fn compile_gpu_ops(k: &Kernel) -> Result<Compiled, String> {
+    crate::kir::verify(k).map_err(|e| format!("llvm backend: invalid kernel: {e}"))?;
+    let opts = Options {
+        inline_math: math::gpu_unary,
+        inline_division: true,
+        inline_binary_math: math::gpu_binary,
+        ..Options::default()
+    };
+    let plan = plan::plan(k, &opts)?;
+    let externs = cpu::externs(k, &plan, use_fma());
+    // Entry symbols are process-wide in the JIT: one fresh name per compilation.
+    static SERIAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let entry_name = format!("hpxl_gpu_ops_{}", SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    // The IR text is kept, so that tests can see which calls remain.
+    ALWAYS_IR.with(|c| c.set(true));
+    let built = build_object(k, &plan, &entry_name, crate::ptx_module_name());
+    ALWAYS_IR.with(|c| c.set(false));
+    let (object, ir) = built?;
+    let addr = orc::load(&object, &externs, &entry_name)?;
+    Ok(compiled(addr, ir))
+}
+
 /// Compiles `k`; the error says what the backend could not lower.
 pub fn compile(k: &Kernel) -> Result<Compiled, String> {
     let t = std::time::Instant::now();
@@ -186,7 +218,7 @@ pub fn compile(k: &Kernel) -> Result<Compiled, String> {
     // A lowering bug may panic (an internal invariant of the plan); no kernel may take
     // the process down: the caller falls back to Cranelift on an error.
     let (object, ir) =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_object(k, &p.plan, &p.entry_name)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_object(k, &p.plan, &p.entry_name, "hpxl")))
             .unwrap_or_else(|_| Err("llvm backend: code generation panicked".to_string()))?;
     cache::write(&p.key, &p.text, &object);
     let t = std::time::Instant::now();
@@ -205,13 +237,18 @@ fn compiled(addr: usize, text: String) -> Compiled {
 }
 
 /// Lowers, optimises and emits `k` as an object file; also returns the optimised IR.
-fn build_object(k: &Kernel, plan: &plan::Plan, entry_name: &str) -> Result<(Vec<u8>, String), String> {
+fn build_object(
+    k: &Kernel,
+    plan: &plan::Plan,
+    entry_name: &str,
+    module_name: &str,
+) -> Result<(Vec<u8>, String), String> {
     let t0 = std::time::Instant::now();
     let tm = host_machine()?;
     let t_machine = t0.elapsed();
     let (cpu, features) = host_cpu();
     let cx = Context::create();
-    let m = cx.create_module("hpxl");
+    let m = cx.create_module(module_name);
     m.set_triple(&tm.get_triple());
     m.set_data_layout(&tm.get_target_data().get_data_layout());
     let fma = use_fma();
@@ -272,7 +309,7 @@ fn keep_ir_only_when_dumping() -> bool {
 pub fn ir_text(k: &Kernel) -> Result<String, String> {
     let plan = plan::plan(k, &options())?;
     ALWAYS_IR.with(|c| c.set(true));
-    let r = build_object(k, &plan, "hpxl_kernel").map(|x| x.1);
+    let r = build_object(k, &plan, "hpxl_kernel", "hpxl").map(|x| x.1);
     ALWAYS_IR.with(|c| c.set(false));
     r
 }

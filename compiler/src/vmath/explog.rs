@@ -21,7 +21,7 @@ pub(crate) const EXPM1_P: [f64; 10] = [
 
 /// `log(1+f) = 2s + s w T(w)` with `s = f/(2+f)`, `w = s^2` in [0, (3-2√2)^2]: degree-6
 /// Chebyshev fit, relative error 4.7e-16 (of a term below 1% of the result).
-const LOG_T: [f64; 7] = [
+pub(crate) const LOG_T: [f64; 7] = [
     0.666666666666667,
     0.39999999999899505,
     0.28571428625975487,
@@ -32,9 +32,9 @@ const LOG_T: [f64; 7] = [
 ];
 
 /// `log10(2)` split so that `k * LOG10_2_HI` is exact for |k| < 2^21.
-const LOG10_2_HI: f64 = 0.3010299956658855;
-const LOG10_2_LO: f64 = -1.9043128467164274e-12;
-const INV_LN10: f64 = std::f64::consts::LOG10_E;
+pub(crate) const LOG10_2_HI: f64 = 0.3010299956658855;
+pub(crate) const LOG10_2_LO: f64 = -1.9043128467164274e-12;
+pub(crate) const INV_LN10: f64 = std::f64::consts::LOG10_E;
 
 /// Splits finite `x` into `k` (integer-valued) and `p` with `x = k ln2 + r`, |r| <= ln2/2,
 /// and `p = expm1(r)` to within 1 ulp relative. `x` must lie in [-1100, 1100].

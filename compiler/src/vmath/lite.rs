@@ -9,18 +9,20 @@ use super::powroot::pow_sign;
 
 /// `expm1(r) = r + r^2/2 + r^3 P(r)` on [-ln2/2, ln2/2]: degree-4 fit, relative error 4.8e-8
 /// (of a term below 2% of the result).
-const EXPM1_P: [f64; 5] =
+pub(crate) const EXPM1_P: [f64; 5] =
     [0.16666666666666666, 0.041666554662050534, 0.008333320892150258, 0.001392617611993558, 0.00019882690043715679];
 /// `log(1+f) = 2s + s w T(w)`: degree-3 fit, relative error 1.7e-9 (of a term below 1%).
-const LOG_T: [f64; 4] = [0.6666666655449709, 0.40000121839806124, 0.28550820815960665, 0.23330467216303835];
+pub(crate) const LOG_T: [f64; 4] = [0.6666666655449709, 0.40000121839806124, 0.28550820815960665, 0.23330467216303835];
 /// `sin r = r + r^3 S(r^2)`, |r| <= π/4: degree-3 fit, relative error 1.7e-10.
-const SIN_S: [f64; 4] = [-0.1666666666385529, 0.008333331874710208, -0.00019840086735384846, 2.724992580305979e-06];
+pub(crate) const SIN_S: [f64; 4] =
+    [-0.1666666666385529, 0.008333331874710208, -0.00019840086735384846, 2.724992580305979e-06];
 /// `cos r = 1 - r^2/2 + r^4 C(r^2)`, |r| <= π/4: degree-3 fit, relative error 5.7e-11.
-const COS_C: [f64; 4] = [0.0416666666643212, -0.001388888767201679, 2.480060037715673e-05, -2.730095920390147e-07];
+pub(crate) const COS_C: [f64; 4] =
+    [0.0416666666643212, -0.001388888767201679, 2.480060037715673e-05, -2.730095920390147e-07];
 const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
 /// π/2 = PIO2_1 + PIO2_2 to 2^-86, the first with 33 bits so that k * PIO2_1 is exact.
-const PIO2_1: f64 = 1.5707963267341256;
-const PIO2_2: f64 = 6.077100506506192e-11;
+pub(crate) const PIO2_1: f64 = 1.5707963267341256;
+pub(crate) const PIO2_2: f64 = 6.077100506506192e-11;
 
 /// `(k, expm1(x - k ln2))` for |x| <= 300.
 #[inline(always)]
@@ -40,7 +42,7 @@ fn exp64<const F: bool>(t: f64) -> f64 {
 
 /// `exp(x)`, float32.
 #[inline(always)]
-pub(super) fn exp<const F: bool>(x: f32) -> f32 {
+pub(crate) fn exp<const F: bool>(x: f32) -> f32 {
     exp64::<F>(x as f64) as f32
 }
 
@@ -58,7 +60,7 @@ fn log64<const F: bool>(x: f64) -> f64 {
 
 /// `ln(x)`, float32.
 #[inline(always)]
-pub(super) fn log<const F: bool>(x: f32) -> f32 {
+pub(crate) fn log<const F: bool>(x: f32) -> f32 {
     log64::<F>(x as f64) as f32
 }
 
@@ -76,7 +78,7 @@ fn sincos<const F: bool>(x: f64) -> (f64, f64, u64) {
 
 /// `sin(x)`, float32, |x| <= `TRIG_BOUND`.
 #[inline(always)]
-pub(super) fn sin<const F: bool>(x: f32) -> f32 {
+pub(crate) fn sin<const F: bool>(x: f32) -> f32 {
     let (s, c, q) = sincos::<F>(x as f64);
     let v = f64::from_bits(sel(q & 1 != 0, c, s).to_bits() ^ ((q & 2) << 62));
     if x == 0.0 {
@@ -88,14 +90,14 @@ pub(super) fn sin<const F: bool>(x: f32) -> f32 {
 
 /// `cos(x)`, float32, |x| <= `TRIG_BOUND`.
 #[inline(always)]
-pub(super) fn cos<const F: bool>(x: f32) -> f32 {
+pub(crate) fn cos<const F: bool>(x: f32) -> f32 {
     let (s, c, q) = sincos::<F>(x as f64);
     f64::from_bits(sel(q & 1 != 0, s, c).to_bits() ^ ((q.wrapping_add(1) & 2) << 62)) as f32
 }
 
 /// `tanh(x)`, float32: expm1(2|x|) / (expm1(2|x|) + 2), ±1 beyond |x| = 10.
 #[inline(always)]
-pub(super) fn tanh<const F: bool>(x: f32) -> f32 {
+pub(crate) fn tanh<const F: bool>(x: f32) -> f32 {
     let a = (x as f64).abs();
     let ac = sel(a > 10.0, 10.0, a);
     let (k, p) = exp_reduce::<F>(2.0 * ac);
@@ -110,7 +112,7 @@ pub(super) fn tanh<const F: bool>(x: f32) -> f32 {
 
 /// `pow(x, y)`, float32, for finite nonzero x (see `powroot::pow_rare`).
 #[inline(always)]
-pub(super) fn pow<const F: bool>(x: f32, y: f32) -> f32 {
+pub(crate) fn pow<const F: bool>(x: f32, y: f32) -> f32 {
     let (x, y) = (x as f64, y as f64);
     let v = exp64::<F>(y * log64::<F>(x.abs()));
     pow_sign(x, y, v) as f32

@@ -17,8 +17,8 @@ mod driver;
 mod entries;
 pub(crate) mod explog;
 mod hyper;
-mod lite;
-mod powroot;
+pub(crate) mod lite;
+pub(crate) mod powroot;
 pub(crate) mod trig;
 
 use crate::ops::{BinaryOp, UnaryOp};

@@ -7,7 +7,7 @@ use super::explog::expm1_poly;
 
 /// `log z = 2s + (2/3)s^3 + s^5 R(s^2)`, s^2 in [0, (3-2√2)^2]: degree-6 Chebyshev fit,
 /// relative error 7.5e-16 of a term below 2^-12 of the result.
-const POW_LOG_R: [f64; 7] = [
+pub(crate) const POW_LOG_R: [f64; 7] = [
     0.40000000000000024,
     0.2857142857133856,
     0.2222222227107745,
@@ -16,15 +16,15 @@ const POW_LOG_R: [f64; 7] = [
     0.13285967273890614,
     0.1291349606680315,
 ];
-const TWO_THIRDS_HI: f64 = 0.6666666666666666;
-const TWO_THIRDS_LO: f64 = 3.700743415417188e-17;
-const TWO_52: f64 = 4503599627370496.0;
-const TWO_53: f64 = 9007199254740992.0;
+pub(crate) const TWO_THIRDS_HI: f64 = 0.6666666666666666;
+pub(crate) const TWO_THIRDS_LO: f64 = 3.700743415417188e-17;
+pub(crate) const TWO_52: f64 = 4503599627370496.0;
+pub(crate) const TWO_53: f64 = 9007199254740992.0;
 
 /// Whether pow(x, y) is left to libm: x zero or non-finite, y non-finite or beyond 2^900
 /// (where every result is 0, 1 or inf and the double-double product could overflow).
 #[inline(always)]
-pub(super) fn pow_rare(x: f64, y: f64) -> bool {
+pub(crate) fn pow_rare(x: f64, y: f64) -> bool {
     !(x.abs() <= f64::MAX && y.abs() <= 8.452712498170644e270) || x == 0.0
 }
 
@@ -82,7 +82,7 @@ fn exp_dd<const F: bool>(th: f64, tl: f64) -> f64 {
 /// `pow(x, y)`, float64, for finite nonzero x and |y| <= 2^900 (see `pow_rare`). Negative
 /// x gives ±pow(|x|, y) for integer y and nan otherwise.
 #[inline(always)]
-pub(super) fn pow<const F: bool>(x: f64, y: f64) -> f64 {
+pub(crate) fn pow<const F: bool>(x: f64, y: f64) -> f64 {
     let (lh, ll) = log_dd::<F>(x);
     let (th, te) = two_prod::<F>(y, lh);
     let v = exp_dd::<F>(th, mla::<F>(y, ll, te));
@@ -93,7 +93,7 @@ pub(super) fn pow<const F: bool>(x: f64, y: f64) -> f64 {
 /// The sign rules of pow for `v = pow(|x|, y)`: -v for negative x and odd integer y, nan
 /// for negative x and non-integer y.
 #[inline(always)]
-pub(super) fn pow_sign(x: f64, y: f64, v: f64) -> f64 {
+pub(crate) fn pow_sign(x: f64, y: f64, v: f64) -> f64 {
     let ay = y.abs();
     let shifted = ay + TWO_52;
     let small = ay < TWO_52;
@@ -107,14 +107,14 @@ pub(super) fn pow_sign(x: f64, y: f64, v: f64) -> f64 {
 
 /// Whether hypot(x, y) is left to libm (an infinity or a nan: hypot(inf, nan) is inf).
 #[inline(always)]
-pub(super) fn hypot_rare(x: f64, y: f64) -> bool {
+pub(crate) fn hypot_rare(x: f64, y: f64) -> bool {
     !(x.abs() <= f64::MAX && y.abs() <= f64::MAX)
 }
 
 /// `hypot(x, y)`, float64, for finite arguments: sqrt(x^2 + y^2) after scaling by a power
 /// of two that brings the larger magnitude to [1, 2) (clamped to keep the scale normal).
 #[inline(always)]
-pub(super) fn hypot<const F: bool>(x: f64, y: f64) -> f64 {
+pub(crate) fn hypot<const F: bool>(x: f64, y: f64) -> f64 {
     let ax = x.abs();
     let ay = y.abs();
     let m = sel(ax > ay, ax, ay);
@@ -135,7 +135,7 @@ pub(super) fn hypot<const F: bool>(x: f64, y: f64) -> f64 {
 /// `cbrt(x)`, float64: a bit-level first guess, a polynomial refinement to 23 bits, and
 /// one Newton step (musl's algorithm).
 #[inline(always)]
-pub(super) fn cbrt<const F: bool>(x: f64) -> f64 {
+pub(crate) fn cbrt<const F: bool>(x: f64) -> f64 {
     const B1: u32 = 715094163;
     const B2: u32 = 696219795;
     const P0: f64 = 1.87595182427177;

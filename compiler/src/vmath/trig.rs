@@ -34,7 +34,7 @@ pub(crate) const COS_C: [f64; 6] = [
     -1.1382632425521717e-11,
 ];
 /// `atan t = t + t^3 A(t^2)` on |t| <= tan(π/8): degree-10 fit, relative error 1.4e-16.
-const ATAN_A: [f64; 11] = [
+pub(crate) const ATAN_A: [f64; 11] = [
     -0.3333333333333333,
     0.1999999999999552,
     -0.14285714284666542,
@@ -48,7 +48,7 @@ const ATAN_A: [f64; 11] = [
     -0.01917688711906226,
 ];
 /// `asin t = t + t^3 B(t^2)` on |t| <= 1/2: degree-12 fit, relative error 1.2e-16.
-const ASIN_B: [f64; 13] = [
+pub(crate) const ASIN_B: [f64; 13] = [
     0.16666666666666669,
     0.07499999999998433,
     0.04464285714635543,
@@ -63,8 +63,8 @@ const ASIN_B: [f64; 13] = [
     -0.014851887071247204,
     0.028757851367421566,
 ];
-const TAN_PI_8: f64 = 0.41421356237309503;
-const TAN_3PI_8: f64 = 2.414213562373095;
+pub(crate) const TAN_PI_8: f64 = 0.41421356237309503;
+pub(crate) const TAN_3PI_8: f64 = 2.414213562373095;
 
 /// Whether sin/cos/tan of `x` is left to libm (huge, inf or nan).
 #[inline(always)]
@@ -117,7 +117,7 @@ pub(crate) fn cos<const F: bool>(x: f64) -> f64 {
 
 /// `tan(x)`, float64, |x| <= `TRIG_BOUND`: sin r / cos r, or -cos r / sin r in odd quadrants.
 #[inline(always)]
-pub(super) fn tan<const F: bool>(x: f64) -> f64 {
+pub(crate) fn tan<const F: bool>(x: f64) -> f64 {
     let (r, q) = reduce_pio2::<F>(x);
     let (s, c) = sincos_poly::<F>(r);
     let odd = q & 1 != 0;
@@ -135,7 +135,7 @@ fn atan_tail<const F: bool>(t: f64) -> f64 {
 /// `arctan(x)`, float64: reduced to |t| <= tan(π/8) by atan(a) = π/4 + atan((a-1)/(a+1))
 /// or π/2 + atan(-1/a), with one division.
 #[inline(always)]
-pub(super) fn atan<const F: bool>(x: f64) -> f64 {
+pub(crate) fn atan<const F: bool>(x: f64) -> f64 {
     let a = x.abs();
     let big = a > TAN_3PI_8;
     let mid = a > TAN_PI_8;
@@ -150,14 +150,14 @@ pub(super) fn atan<const F: bool>(x: f64) -> f64 {
 /// Whether arctan2(y, x) is left to libm: zeros, infinities, nans (the C99 special cases),
 /// and magnitudes where `|x| + |y|` could overflow.
 #[inline(always)]
-pub(super) fn atan2_rare(y: f64, x: f64) -> bool {
+pub(crate) fn atan2_rare(y: f64, x: f64) -> bool {
     let m = 8.98846567431158e307; // 2^1023
     !(x.abs() < m && y.abs() < m) || x == 0.0 || y == 0.0
 }
 
 /// `arctan2(y, x)`, float64, for finite nonzero arguments (see `atan2_rare`).
 #[inline(always)]
-pub(super) fn atan2<const F: bool>(y: f64, x: f64) -> f64 {
+pub(crate) fn atan2<const F: bool>(y: f64, x: f64) -> f64 {
     let ax = x.abs();
     let ay = y.abs();
     let swap = ay > ax;
@@ -185,7 +185,7 @@ fn asin_core<const F: bool>(x: f64) -> (f64, bool) {
 
 /// `arcsin(x)`, float64 (nan outside [-1, 1]).
 #[inline(always)]
-pub(super) fn asin<const F: bool>(x: f64) -> f64 {
+pub(crate) fn asin<const F: bool>(x: f64) -> f64 {
     let (p, big) = asin_core::<F>(x);
     let v = sel(big, PIO2_HI - (2.0 * p - PIO2_LO), p);
     copysign(v, x)
@@ -193,7 +193,7 @@ pub(super) fn asin<const F: bool>(x: f64) -> f64 {
 
 /// `arccos(x)`, float64 (nan outside [-1, 1]).
 #[inline(always)]
-pub(super) fn acos<const F: bool>(x: f64) -> f64 {
+pub(crate) fn acos<const F: bool>(x: f64) -> f64 {
     let (p, big) = asin_core::<F>(x);
     let ps = copysign(p, x);
     // |x| <= 1/2: π/2 - asin x; x > 1/2: 2 asin s; x < -1/2: π - 2 asin s.
