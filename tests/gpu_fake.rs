@@ -152,9 +152,17 @@ fn with_device_runs_only_the_block_on_the_gpu() {
 }
 
 #[test]
-fn kernels_without_a_ptx_lowering_run_on_the_cpu() {
-    let g = check("x = arange(5000) * 1.0\nprint((x // 3)[:4], (x % 7)[-1])\n");
-    assert_eq!(g.launches, 0);
+fn divisions_and_transcendentals_run_on_the_gpu() {
+    // Floor division, remainder, power and the transcendentals are inline in the PTX; the
+    // fake device runs the same instructions compiled for the CPU (`llvm::compile_gpu_ops`).
+    let g = check(
+        "x = arange(5000) * 1.0 - 2500.0\ni = arange(5000) - 2500\n\
+         print((x // 3)[:4], (x % 7)[-1], (i // -7)[:3], (i % -7)[:3], fmod(x, 3.5)[:3])\n\
+         print(tanh(x / 1000.0)[:3], log1p(abs(x))[-3:], arctan(x)[:2], cbrt(x)[:2])\n\
+         print((abs(x) ** 1.5)[:3], arctan2(x, 7.0)[:3], hypot(x, 3.0)[-2:])\n\
+         f = x.astype(float32) / 100.0\nprint(exp(f)[2490:2495], log(abs(f) + 1.0)[:3], sin(f)[:3])\n",
+    );
+    assert!(g.launches >= 3, "{g:?}");
 }
 
 #[test]

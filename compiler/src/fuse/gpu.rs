@@ -236,11 +236,27 @@ pub(super) fn try_reduce(
     run(&mut g).map(Some).map_err(|e| device_err(e, span))
 }
 
+/// The entry point of `k` compiled for the CPU with the GPU's code
+/// (`llvm::compile_gpu_ops`: the same inline math and divisions as the PTX), once per
+/// kernel.
+fn gpu_code_on_cpu(k: &kir::Kernel) -> Result<unsafe extern "C" fn(*const i64, i64, i64), String> {
+    type Entry = unsafe extern "C" fn(*const i64, i64, i64);
+    static CODE: OnceLock<Mutex<HashMap<kir::Kernel, Entry>>> = OnceLock::new();
+    let code = CODE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(&f) = code.lock().unwrap_or_else(|e| e.into_inner()).get(k) {
+        return Ok(f);
+    }
+    let f = crate::llvm::compile_gpu_ops(k)?.entry;
+    code.lock().unwrap_or_else(|e| e.into_inner()).insert(k.clone(), f);
+    Ok(f)
+}
+
 /// A launch executor for the fake device (`hpxl_runtime::gpu::fake`): runs each entry's
-/// kir kernel compiled for the CPU (Cranelift) over the fake device's memory, which is
-/// host memory, so the whole GPU path — argument words, residency, copies, the two
-/// reduction passes — is exercised without a GPU. Reductions fold in the GPU's order
-/// (Note [Deterministic GPU reductions]).
+/// kir kernel compiled for the CPU with the GPU's instructions (`gpu_code_on_cpu`) over
+/// the fake device's memory, which is host memory, so the whole GPU path — argument
+/// words, residency, copies, the two reduction passes, the inline math and divisions of
+/// the PTX — is exercised without a GPU. Reductions fold in the GPU's order (Note
+/// [Deterministic GPU reductions]).
 pub fn cpu_executor() -> rt::fake::Executor {
     Box::new(|entry: &str, _grid: u32, _block: u32, params: &[u64]| -> Result<(), DeviceError> {
         let (k, op) = entries()
@@ -254,12 +270,12 @@ pub fn cpu_executor() -> rt::fake::Executor {
             // SAFETY: the fake device's pointers are host addresses of live allocations.
             unsafe { std::slice::from_raw_parts(p as *const i64, n) }.to_vec()
         };
-        let compiled = crate::jit::compile(&k).map_err(|e| bad(&e))?;
+        let entry_fn = gpu_code_on_cpu(&k).map_err(|e| bad(&e))?;
         match op {
             None => {
                 let [args, start, end] = params else { return Err(bad("map parameters")) };
                 // SAFETY: the arguments describe fake-device buffers of the right sizes.
-                unsafe { (compiled.entry)(*args as *const i64, *start as i64, *end as i64) };
+                unsafe { (entry_fn)(*args as *const i64, *start as i64, *end as i64) };
                 Ok(())
             }
             Some(op) => {
@@ -283,7 +299,7 @@ pub fn cpu_executor() -> rt::fake::Executor {
                         stride *= words[d].max(1);
                     }
                     // SAFETY: `buf` holds the n values the kernel writes.
-                    unsafe { (compiled.entry)(words.as_ptr(), 0, n as i64) };
+                    unsafe { (entry_fn)(words.as_ptr(), 0, n as i64) };
                     read_values(&buf, 0, n)
                 } else {
                     // SAFETY: pass 2 reads `n` partials of `dt` at `a`.

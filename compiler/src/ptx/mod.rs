@@ -30,12 +30,37 @@
 //!
 //! # Operations
 //!
-//! Everything the CPU backends inline (`llvm/emit.rs`), plus sin, cos and exp of float64
-//! as inline polynomial code (`llvm/math.rs`, no libdevice). Note the GPU gap: sin/cos
-//! arguments beyond |x| = 1.6e6, which the CPU sends to libm, use the same reduction
-//! here and lose accuracy there. Ops the CPU backends call out of line (integer and
-//! float `//` and `%`, `power`, the other transcendentals) are rejected with an error
-//! naming the op, and the runtime keeps such kernels on the CPU.
+//! Everything the CPU backends inline (`llvm/emit.rs`), plus, shared with the LLVM CPU
+//! backend:
+//!
+//! - every transcendental `crate::vmath` implements, float32 and float64 (exp, exp2,
+//!   expm1, log, log2, log10, log1p, sin, cos, tan, arcsin, arccos, arctan, sinh, cosh,
+//!   tanh, arcsinh, arccosh, arctanh, cbrt), as inline IR transcribed from `vmath`'s
+//!   kernels (`llvm/math.rs`, no libdevice). The PTX's `fma.rn`, `div.rn` and `sqrt.rn`
+//!   are IEEE operations and LLVM emits `.rn` on every add and multiply (so `ptxas` may
+//!   not contract them), so a GPU computes exactly the bits of `vmath`'s FMA variants,
+//!   which the CPU backends run on hosts with AVX2 (`compiler/tests/llvm.rs` checks the
+//!   same IR compiled for the CPU, `llvm::compile_gpu_ops`, against Cranelift bitwise);
+//! - float `power`, `arctan2` and `hypot` (GPU only: the CPU backends call `vmath`):
+//!   `vmath`'s kernels, the same bits wherever `vmath` uses them, and libm's special
+//!   cases (zeros, infinities, NaNs, |y| > 2^900 for power) by selects where `vmath` calls
+//!   libm; arctan2 of finite arguments of 2^1023 or more scales both by 1/4 (within a
+//!   few ulp of libm there);
+//! - integer and float `//`, `%` and `fmod`, and integer `reciprocal` (`llvm/divmod.rs`,
+//!   the interp's bits; float `fmod` by exact long division, Note [Exact fmod], since
+//!   NVPTX cannot lower `frem`).
+//!
+//! The GPU gap: sin, cos and tan arguments beyond |x| = 1.6e6 (and NaN), which the CPU
+//! sends to libm (Note [Rare tiles] in `llvm/cpu.rs`), use the same reduction here and lose
+//! accuracy there; NaN results are the GPU's canonical NaN rather than the CPU's payload.
+//! `llvm::compile_gpu_ops` compiles this operation set for the CPU, which is what the fake
+//! device runs (`fuse::cpu_executor`) and what `compiler/tests/llvm.rs` compares with
+//! Cranelift. The only op still rejected is integer `power`, which every backend leaves
+//! to the interp (it raises for negative exponents) and the runtime never fuses.
+//!
+//! Reductions on the GPU are whole-array only (above); a reduction over some axes,
+//! `argmin`/`argmax`, `mean`/`var`/`std` and the nan-variants run on the CPU
+//! (`fuse/gpu.rs`).
 
 use crate::jit::plan::{self, operands, Class, Options};
 use crate::kir::{InstKind, Kernel, Stride};
@@ -122,7 +147,11 @@ fn nvptx_machine() -> Result<TargetMachine, String> {
 /// Rejects kernels with ops the GPU cannot run inline.
 fn check_ops(k: &Kernel) -> Result<(), String> {
     crate::kir::verify(k).map_err(|e| format!("ptx backend: invalid kernel: {e}"))?;
-    let opts = Options { vmath: false, inline_math: math::inline_unary, ..Options::default() };
+    let opts = Options { vmath: false, inline_math: math::gpu_unary,
+        inline_division: true,
+        inline_binary_math: math::gpu_binary,
+        ..Options::default()
+    };
     let p = plan::plan(k, &opts).map_err(|e| e.replace("cranelift backend", "ptx backend"))?;
     for (v, inst) in k.body.iter().enumerate() {
         if p.live[v] && p.class[v] == Class::Call {
@@ -233,7 +262,7 @@ impl<'a, 'ctx> Gpu<'a, 'ctx> {
                         .map(|u| (val[u as usize].expect("operand before use"), k.body[u as usize].dtype))
                         .collect();
                     match inst.kind {
-                        InstKind::Unary { op, .. } if math::inline_unary(op, ops[0].1) => {
+                        InstKind::Unary { op, .. } if math::gpu_unary(op, ops[0].1) => {
                             self.em.math_unary(op, ops[0].0.into_float_value())?.0.into()
                         }
                         _ => self.em.inst(&inst.kind, dt, &ops)?,
