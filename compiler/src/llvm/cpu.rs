@@ -491,6 +491,7 @@ impl<'ctx> Lower<'_, 'ctx> {
         let pre_rare = self.em.bool_const(false);
         let pre_block = b.get_insert_block().expect("positioned");
         let mut rare_phi = None;
+        let mut rare_latch = None;
         self.counted_loop(n, &mut |l, j| {
             let b = l.em.b;
             if rare_slot.is_some() && !exact {
@@ -595,17 +596,20 @@ impl<'ctx> Lower<'_, 'ctx> {
                 }
             }
             if let (Some(phi), Some(acc)) = (rare_phi, rare_acc) {
-                phi.add_incoming(&[(&acc, b.get_insert_block().expect("positioned"))]);
+                let latch = b.get_insert_block().expect("positioned");
+                phi.add_incoming(&[(&acc, latch)]);
+                rare_latch = Some(latch);
             }
             Ok(())
         })?;
         if let (Some(slot), Some(phi), Some(acc)) = (rare_slot, rare_phi, rare_acc) {
             // After the loop: fold this stage's flags into the tile's flag. The exit block
             // is reached from the preheader (no iterations) or from the loop.
-            let exit = b.get_insert_block().expect("positioned");
             let fin = b.build_phi(self.em.cx.bool_type(), "rare_fin")?;
             let _ = phi;
-            let latch = exit.get_previous_basic_block().expect("loop block");
+            // The latch as recorded: the body may have appended blocks of its own (the
+            // exact fmod's loop), so it is not necessarily the block before the exit.
+            let latch = rare_latch.expect("the loop body ran");
             fin.add_incoming(&[(&pre_rare, pre_block), (&acc, latch)]);
             let old = b.build_load(slot, "")?.into_int_value();
             b.build_store(slot, b.build_or(old, fin.as_basic_value().into_int_value(), "")?)?;

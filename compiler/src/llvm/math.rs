@@ -793,10 +793,8 @@ impl<'ctx> Em<'_, 'ctx> {
         let tail = self.mul(self.mul(ch, wh)?, self.poly(wh, &POW_LOG_R)?)?;
         let (a1, e1) = self.two_sum(self.mul(k, self.c(LN2_HI))?, self.mul(self.c(2.0), sh)?)?;
         let (a2, e2) = self.two_sum(a1, th)?;
-        let inner = self.add(
-            self.add(self.add(self.mul(self.c(2.0), sl)?, tl)?, tail)?,
-            self.mul(k, self.c(LN2_LO))?,
-        )?;
+        let inner =
+            self.add(self.add(self.add(self.mul(self.c(2.0), sl)?, tl)?, tail)?, self.mul(k, self.c(LN2_LO))?)?;
         let lo = self.add(self.add(e1, e2)?, inner)?;
         self.fast_two_sum(a2, lo)
     }
@@ -855,7 +853,14 @@ impl<'ctx> Em<'_, 'ctx> {
         let odd = self.odd_integer(y)?;
         let (inf, zero) = (self.c(INF), self.c(0.0));
         let rare = b.build_or(
-            b.build_not(b.build_and(self.fcmp(FloatPredicate::OLE, ax, self.c(f64::MAX))?, self.fcmp(FloatPredicate::OLE, ay, self.c(8.452712498170644e270))?, "")?, "")?,
+            b.build_not(
+                b.build_and(
+                    self.fcmp(FloatPredicate::OLE, ax, self.c(f64::MAX))?,
+                    self.fcmp(FloatPredicate::OLE, ay, self.c(8.452712498170644e270))?,
+                    "",
+                )?,
+                "",
+            )?,
             eq(x, 0.0)?,
             "",
         )?;
@@ -889,7 +894,11 @@ impl<'ctx> Em<'_, 'ctx> {
         let b = self.b;
         let (ax, ay) = (self.fabs(x)?, self.fabs(y)?);
         let m = 8.98846567431158e307;
-        let big = b.build_or(self.fcmp(FloatPredicate::OGE, ax, self.c(m))?, self.fcmp(FloatPredicate::OGE, ay, self.c(m))?, "")?;
+        let big = b.build_or(
+            self.fcmp(FloatPredicate::OGE, ax, self.c(m))?,
+            self.fcmp(FloatPredicate::OGE, ay, self.c(m))?,
+            "",
+        )?;
         let quarter = |v: FloatValue<'ctx>| -> R<FloatValue<'ctx>> { self.fsel(big, self.mul(v, self.c(0.25))?, v) };
         let fast = self.atan2_f64(quarter(y)?, quarter(x)?)?;
         let eq = |a: FloatValue<'ctx>, v: f64| self.fcmp(FloatPredicate::OEQ, a, self.c(v));
@@ -925,12 +934,10 @@ impl<'ctx> Em<'_, 'ctx> {
         let num = self.fsel(swap, ax, ay)?;
         let den = self.fsel(swap, ay, ax)?;
         let mid = self.fcmp(FloatPredicate::OGT, num, self.mul(self.c(trig::TAN_PI_8), den)?)?;
-        let t = self.div(
-            self.fsel(mid, self.sub(num, den)?, num)?,
-            self.fsel(mid, self.add(num, den)?, den)?,
-        )?;
+        let t = self.div(self.fsel(mid, self.sub(num, den)?, num)?, self.fsel(mid, self.add(num, den)?, den)?)?;
         let lo = self.fsel(mid, self.c(PIO4_LO), self.c(0.0))?;
-        let th = self.add(self.fsel(mid, self.c(PIO4_HI), self.c(0.0))?, self.add(t, self.add(self.atan_tail(t)?, lo)?)?)?;
+        let th =
+            self.add(self.fsel(mid, self.c(PIO4_HI), self.c(0.0))?, self.add(t, self.add(self.atan_tail(t)?, lo)?)?)?;
         let th = self.fsel(swap, self.add(self.sub(self.c(PIO2_HI), th)?, self.c(PIO2_LO))?, th)?;
         let th = self.fsel(self.lt(x, 0.0)?, self.add(self.sub(self.c(PI_HI), th)?, self.c(PI_LO))?, th)?;
         self.copysign(th, y)

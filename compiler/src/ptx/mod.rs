@@ -147,7 +147,9 @@ fn nvptx_machine() -> Result<TargetMachine, String> {
 /// Rejects kernels with ops the GPU cannot run inline.
 fn check_ops(k: &Kernel) -> Result<(), String> {
     crate::kir::verify(k).map_err(|e| format!("ptx backend: invalid kernel: {e}"))?;
-    let opts = Options { vmath: false, inline_math: math::gpu_unary,
+    let opts = Options {
+        vmath: false,
+        inline_math: math::gpu_unary,
         inline_division: true,
         inline_binary_math: math::gpu_binary,
         ..Options::default()
