@@ -179,10 +179,29 @@ fn role_of(n: &NodeRef) -> Role {
     })
 }
 
+/// The first row of `view` when it is a block of whole rows of the pending generator
+/// `x` (a rank's rows of `arange`/`linspace`/`eye`, `dist`): fused as the generator at
+/// indices shifted by that many rows, so no buffer holds the whole generator.
+pub(super) fn generator_rows(x: &NodeRef, view: &graph::ViewSpec) -> Option<usize> {
+    if x.is_realised() || !x.with_op(|op| matches!(op, Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. })) {
+        return None;
+    }
+    let rl: usize = x.shape.iter().skip(1).product();
+    let whole_rows = !x.shape.is_empty()
+        && view.shape.len() == x.shape.len()
+        && view.shape[1..] == x.shape[1..]
+        && view.strides == hpxl_runtime::contiguous_strides(&x.shape)
+        && rl > 0
+        && view.offset % rl == 0
+        && view.offset / rl + view.shape[0] <= x.shape[0];
+    whole_rows.then_some(view.offset / rl)
+}
+
 /// Nodes cheap enough to recompute in every kernel that uses them (Note [Shared nodes]).
 fn cheap(n: &NodeRef) -> bool {
     n.with_op(|op| match op {
         Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => true,
+        Op::View { x, view } if generator_rows(x, view).is_some() => true,
         Op::View { x, .. } | Op::Reshape { x } => x.is_realised(),
         Op::Broadcast { x } | Op::Cast { x } => x.is_realised() || cheap(x),
         _ => false,
@@ -194,6 +213,7 @@ fn needs_materialised_inputs(n: &NodeRef, role: Role) -> Vec<NodeRef> {
     n.with_op(|op| match (role, op) {
         (Role::Library, _) => graph::op_inputs_of(op),
         (Role::Scatter, Op::Scatter { base, .. }) => vec![base.clone()],
+        (_, Op::View { x, view }) if generator_rows(x, view).is_some() => Vec::new(),
         (_, Op::View { x, .. }) | (_, Op::Reshape { x }) => vec![x.clone()],
         _ => Vec::new(),
     })
