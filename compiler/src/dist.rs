@@ -126,7 +126,12 @@ static SERIAL: AtomicUsize = AtomicUsize::new(0);
 /// such a leaf is computed over the whole buffer (its ghost rows copied through, stale)
 /// so that the next step's array comes out with ghost rows of its own. Ghost rows are
 /// only read after a fetch has filled them, and a fill writes the neighbours' rows of
-/// this same (immutable) array: once filled, a ghost row never changes. Ghost rows
+/// this same (immutable) array: once filled, a ghost row never changes. A block
+/// computed from replicated values alone (`zeros(..., dist="block")`) is created with
+/// one ghost row at each end it shares with a neighbour (computed, not received), and
+/// an update that needs no halo is computed over the whole buffer too, so a stencil's
+/// first step finds its ghost rows in place and every step's buffer has one size (the
+/// pool serves it; no first-step copy or fresh allocation). Ghost rows
 /// beyond a few are not kept (`MAX_KEPT_GHOSTS`): a gather must not leave a whole
 /// array on every rank.
 #[derive(Debug)]
@@ -508,6 +513,16 @@ fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
         vec![(0, nrows(root)); comm::nranks()]
     };
     let (lo, hi) = ranges[comm::rank()];
+    // A block computed from replicated values only (`zeros(..., dist="block")`, a
+    // generator) is computed one row beyond each end shared with a neighbour: those
+    // rows are its first ghost rows (Note [Ghost rows]), so a stencil's first halo
+    // exchange lands in place and every step's buffer has the same size.
+    let ranges: Vec<Range> = if distribute && comm::nranks() > 1 && !reduce::has_dist(root) {
+        let n = root.shape[0];
+        ranges.iter().map(|&(a, b)| if a < b { (a.saturating_sub(1), (b + 1).min(n)) } else { (a, b) }).collect()
+    } else {
+        ranges
+    };
     let (local, have) = localise(root, &ranges)?;
     let v = with_local(|| graph::realize(&local))?;
     if distribute {
@@ -783,6 +798,16 @@ fn leaf_post_order(root: &NodeRef) -> (Vec<NodeRef>, HashMap<*const graph::Node,
 /// rows]); fetches the rows of distributed leaves it needs. Collective: every rank
 /// calls it with the same `root` and `ranges` (the rows each rank computes).
 fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagnostic> {
+    localise_with(root, ranges, false)
+}
+
+/// `localise`; with `fresh`, the local graph holds no pending node of the original graph
+/// (a node it would reuse whole is copied), so realising it, or any part of it, leaves
+/// the original graph as it was. A reduction's partials need that: ranks compute
+/// different parts of their local graphs (fused, or nothing at all for an empty block),
+/// and every rank must go on with the same original graph — which nodes are realised
+/// decides what later realisations plan, fetch and send (Note [Localising a graph]).
+fn localise_with(root: &NodeRef, ranges: &[Range], fresh: bool) -> Result<(NodeRef, Range), Diagnostic> {
     let (lo, hi) = ranges[comm::rank()];
     let (order, index) = leaf_post_order(root);
     let inputs: Vec<Vec<usize>> = order
@@ -793,7 +818,7 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
     let (need, kinds) = plan_rows(&order, &inputs, (lo, hi));
     // Fetch the rows of every distributed leaf, in post-order (the same on every rank).
     let leaves: Vec<usize> = (0..order.len()).filter(|&i| dist_of(&order[i]).is_some()).collect();
-    let mut fetched: HashMap<usize, NodeRef> = HashMap::new();
+    let mut fetched: HashMap<usize, (NodeRef, Range)> = HashMap::new();
     if !leaves.is_empty() {
         // What every other rank needs of the leaves: the same planning over its rows
         // (every rank holds the same graph), so the exchange needs no request round.
@@ -805,8 +830,8 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
             .map(|&r| by_range.entry(r).or_insert_with(|| leaf_rows(&plan_rows(&order, &inputs, r).0)).clone())
             .collect();
         let blocks = fetch(&order, &leaves, &theirs);
-        for (&i, b) in leaves.iter().zip(blocks) {
-            fetched.insert(i, graph::constant(b, order[i].span));
+        for (&i, (b, held)) in leaves.iter().zip(blocks) {
+            fetched.insert(i, (graph::constant(b, order[i].span), held));
         }
     }
     // Build in post-order: `built[i]` is the node computing rows `range[i]` of node i.
@@ -820,11 +845,12 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
             let (node, have) = built[j].clone().ok_or_else(|| internal("input not built"))?;
             row_view(&node, have, r)
         };
-        let unchanged = |b: &[Option<(NodeRef, Range)>]| ins.iter().all(|&j| b[j].as_ref().is_some_and(|(x, _)| Rc::ptr_eq(x, &order[j])));
+        let unchanged =
+            |b: &[Option<(NodeRef, Range)>]| !fresh && ins.iter().all(|&j| b[j].as_ref().is_some_and(|(x, _)| Rc::ptr_eq(x, &order[j])));
         let full = (0, nrows(n));
         let result: (NodeRef, Range) = match kind {
             Kind::Leaf => match fetched.get(&i) {
-                Some(b) => (b.clone(), want),
+                Some((b, held)) => (b.clone(), *held),
                 None => (n.clone(), full),
             },
             Kind::Whole => {
@@ -881,7 +907,7 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
             Kind::View { spec } => {
                 let j = ins[0];
                 let (x, have) = built[j].clone().ok_or_else(|| internal("view input not built"))?;
-                if want == full && Rc::ptr_eq(&x, &order[j]) {
+                if want == full && Rc::ptr_eq(&x, &order[j]) && !fresh {
                     (n.clone(), full)
                 } else {
                     let mut spec = spec.clone();
@@ -948,9 +974,10 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
     built[root_i].clone().ok_or_else(|| internal("root not built"))
 }
 
-/// The local graph computing exactly rows `ranges[rank]` of `root` (see `localise`).
+/// The local graph computing exactly rows `ranges[rank]` of `root` (see `localise`),
+/// sharing no pending node with the original graph (`localise_with`).
 fn localise_rows(root: &NodeRef, ranges: &[Range]) -> Result<NodeRef, Diagnostic> {
-    let (node, have) = localise(root, ranges)?;
+    let (node, have) = localise_with(root, ranges, true)?;
     row_view(&node, have, ranges[comm::rank()])
 }
 
@@ -1009,8 +1036,10 @@ fn row_view(node: &NodeRef, have: Range, want: Range) -> Result<NodeRef, Diagnos
 /// with the same leaves and the same `theirs`). Moves exactly the rows a rank needs and
 /// another rank owns, with one message per neighbour and leaf (`comm::exchange`, no
 /// collective): a block's own rows are never copied when its ghost rows hold the halo
-/// (Note [Ghost rows]).
-fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdArray> {
+/// (Note [Ghost rows]). Each leaf's block comes with the rows it holds: those asked
+/// for, or more — the whole buffer of a block with ghost rows, so that an update of it
+/// keeps them (Note [Ghost rows]).
+fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<(NdArray, Range)> {
     let p = comm::nranks();
     let me = comm::rank();
     // One entry per distinct array (two leaves may share one): the hull of what each
@@ -1042,7 +1071,7 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
     // Where each array's rows land on this rank; the pieces to send and receive.
     let mut sends: Vec<comm::Piece> = Vec::new();
     let mut recvs: Vec<comm::Piece> = Vec::new();
-    let mut results: Vec<NdArray> = Vec::with_capacity(arrays.len());
+    let mut results: Vec<(NdArray, Range)> = Vec::with_capacity(arrays.len());
     // Cyclic layouts pack rows: (array, peer, packed buffer, rows).
     let mut packed_sends: Vec<Vec<u8>> = Vec::new();
     let mut packed_recvs: Vec<(usize, usize, Vec<u8>)> = Vec::new();
@@ -1073,15 +1102,20 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
                     packed_recvs.push((u, q, vec![0u8; rows * rb]));
                 }
             }
-            results.push(NdArray::from_data(Data::zeros(dtype, 0), vec![0]));
+            results.push((NdArray::from_data(Data::zeros(dtype, 0), vec![0]), (a, a)));
             continue;
         }
         let (lo, hi) = (offs[me], offs[me + 1]);
         // The buffer receiving rows `[a, b)`: its pointer and first row.
         let mut st = d.store.borrow_mut();
         let (blo, bhi) = (lo - st.before, hi + st.after);
-        if a >= b || (a, b) == (lo, hi) {
-            results.push(if a >= b { array_from_bytes(dtype, with_rows(&d.shape, (a, a)), &[]) } else { st_local(&st, (lo, hi)) });
+        if a >= b {
+            results.push((array_from_bytes(dtype, with_rows(&d.shape, (a, a)), &[]), (a, a)));
+        } else if blo <= a && b <= bhi && !(st.before == 0 && st.after == 0) && (a, b) == (lo, hi) {
+            // Own rows only, nothing to receive: the whole buffer, ghost rows included.
+            results.push((st.buf.clone(), (blo, bhi)));
+        } else if (a, b) == (lo, hi) {
+            results.push((st_local(&st, (lo, hi)), (lo, hi)));
         } else if blo <= a && b <= bhi {
             // In place, into the ghost rows.
             let off = st.buf.offset;
@@ -1090,7 +1124,7 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
             let data = Arc::make_mut(&mut st.buf.data);
             // SAFETY: `off` is inside the buffer.
             let dst = unsafe { data.as_mut_ptr().add(off * dtype.itemsize()) };
-            results.push(rows_of_array(&st.buf, (blo, bhi), (a, b)));
+            results.push((st.buf.clone(), (blo, bhi)));
             push_recvs(&mut recvs, &offs, me, tag, (a, b), dst, blo, rb);
         } else {
             // A new buffer: kept as the array's buffer (with ghost rows) when the extra
@@ -1113,7 +1147,7 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
             }
             let dst = data.as_mut_ptr();
             let buf = NdArray::from_data(data, shape);
-            results.push(rows_of_array(&buf, (na, nb), (a, b)));
+            results.push((buf.clone(), (na, nb)));
             if keep {
                 *st = Store { buf, before: lo - na, after: nb - hi };
             }
@@ -1169,14 +1203,13 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
                 cursor[q] += rb;
             }
         }
-        results[u] = array_from_bytes(dtype, with_rows(&d.shape, (a, b.max(a))), &bytes);
+        results[u] = (array_from_bytes(dtype, with_rows(&d.shape, (a, b.max(a))), &bytes), (a, b.max(a)));
     }
-    // Each leaf: its rows of the array's block (the hull may be larger).
+    // Each leaf: the array's rows it holds (at least the leaf's own rows).
     for (k, &u) in which.iter().enumerate() {
-        let (a, b) = needs[me][u];
         let r = theirs[me][k];
-        let v = &results[u];
-        out.push(if r.0 >= r.1 { rows_of_array(v, (a, b.max(a)), (a, a)) } else { rows_of_array(v, (a, b), r) });
+        let (v, held) = &results[u];
+        out.push(if r.0 >= r.1 { (rows_of_array(v, *held, (held.0, held.0)), r) } else { (v.clone(), *held) });
     }
     drop(packed_sends);
     out

@@ -32,6 +32,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
+pub(crate) use reduce::Prep;
 #[cfg(feature = "_ptx")]
 pub use gpu::cpu_executor;
 pub use run::{compile_times, compiled_kernel, CacheEntry};
@@ -497,6 +498,44 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
         if let Some((start, bytes, label)) = profile {
             crate::control::record(label, n.span, start.elapsed().as_nanos() as u64, bytes);
         }
+        graph::set_realised(&n, value);
+    }
+    Ok(())
+}
+
+/// NumPy's pairwise sums, in `loop_dtype`, of the flat ranges `segs` of `x` (each value
+/// transformed by `prep` first, as the moments do), with `x`'s
+/// elementwise producers fused into the kernel that reads it (what a full `sum` fuses):
+/// one pass over the data, no buffer for `x`. The local partials of a distributed sum
+/// (`dist::reduce`). None on the interp backend or when the kernel is declined.
+pub(crate) fn pairwise_segments<T: crate::interp::Num>(
+    x: &NodeRef,
+    loop_dtype: hpxl_runtime::DType,
+    segs: &[(usize, usize)],
+    prep: Prep<T>,
+) -> Result<Option<Vec<T>>, Diagnostic> {
+    if backend() == Backend::Interp || x.shape.is_empty() || x.shape.iter().product::<usize>() == 0 {
+        return Ok(None);
+    }
+    let axes: Vec<usize> = (0..x.shape.len()).collect();
+    let op = Op::Reduce { op: crate::ops::ReduceOp::Sum, loop_dtype, x: x.clone(), axes, keepdims: false };
+    let r = graph::raw_node(op, loop_dtype, vec![], x.span);
+    realize_producers(&r)?;
+    reduce::pairwise_segments(&r, segs, prep)
+}
+
+/// Runs every node the kernel of `root` reads as a buffer (its materialised pending
+/// inputs), not `root` itself.
+fn realize_producers(root: &NodeRef) -> Result<(), Diagnostic> {
+    let roots = std::slice::from_ref(root);
+    let order = pending_post_order(roots);
+    let Partition { materialised, .. } = partition(&order, roots, &HashSet::new());
+    for n in order {
+        if Rc::ptr_eq(&n, root) || !materialised.contains(&key(&n)) || n.is_realised() {
+            continue;
+        }
+        crate::control::poll(n.span)?;
+        let value = run::materialise(&n, role_of(&n))?;
         graph::set_realised(&n, value);
     }
     Ok(())
