@@ -45,8 +45,8 @@ use hpxl_runtime::{shape_size, DType, Data, NdArray};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Arc;
 
 /// Arrays with at least this many elements are distributed (when there are several
 /// ranks): `HPXL_DIST_THRESHOLD`, `hpxl --dist-threshold`, or this default.
@@ -188,7 +188,6 @@ impl DistArray {
     pub fn partition_sizes(&self) -> Vec<usize> {
         partition_sizes(self.nrows(), self.layout)
     }
-
 }
 
 /// Rows `want` of a contiguous array holding rows `have` (a view, no copy).
@@ -233,7 +232,7 @@ impl LibraryFn for DistArray {
     /// A distributed leaf met by a path that does not localise (a safety net): every
     /// rank gathers the whole array.
     fn eval(&self, _inputs: &[NdArray], _dtype: DType, _shape: &[usize]) -> Result<NdArray, KernelError> {
-        Ok(gather_whole(self))
+        gather_whole(self).map_err(|e| KernelError::new(e.code, e.message))
     }
 }
 
@@ -267,7 +266,9 @@ pub fn rank_local(value: NdArray, span: hpxl_grammar::Span) -> NodeRef {
 
 fn local_value(n: &NodeRef) -> Option<NdArray> {
     n.with_op(|op| match op {
-        Op::Library { func, xs } if xs.is_empty() && func.is_rank_local() => Some(func.eval(&[], n.dtype, &n.shape).ok()?),
+        Op::Library { func, xs } if xs.is_empty() && func.is_rank_local() => {
+            Some(func.eval(&[], n.dtype, &n.shape).ok()?)
+        }
         _ => None,
     })
 }
@@ -332,10 +333,21 @@ pub fn array_from_bytes(dtype: DType, shape: Vec<usize>, bytes: &[u8]) -> NdArra
 }
 
 /// Every rank gets the whole array (allgather; rows reordered for a cyclic layout).
-fn gather_whole(d: &DistArray) -> NdArray {
+/// Parts that do not add up to the array (ranks that disagree about it) are an internal
+/// error on every rank alike: every rank sees every part's length.
+fn gather_whole(d: &DistArray) -> Result<NdArray, Diagnostic> {
     let local = d.local();
     let parts = comm::all_gather(bytes_of(&local));
     let rb = d.row_len() * local.dtype().itemsize();
+    let sizes: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let want: Vec<usize> = d.partition_sizes().iter().map(|&rows| rows * rb).collect();
+    if sizes != want {
+        return Err(internal(&format!(
+            "the ranks' parts of a {:?} {} array hold {sizes:?} bytes, not {want:?}",
+            d.shape,
+            local.dtype().name()
+        )));
+    }
     let mut all = Vec::with_capacity(d.nrows() * rb);
     match d.layout {
         Layout::Block => {
@@ -351,7 +363,7 @@ fn gather_whole(d: &DistArray) -> NdArray {
             }
         }
     }
-    array_from_bytes(local.dtype(), d.shape.clone(), &all)
+    Ok(array_from_bytes(local.dtype(), d.shape.clone(), &all))
 }
 
 /// Rows `[lo, hi)` of this rank's own block when `n` rows are block-distributed.
@@ -385,7 +397,7 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
         return Ok(v);
     }
     match dist_of(root) {
-        Some(f) => Ok(gather_whole(f.as_dist().expect("dist leaf"))),
+        Some(f) => gather_whole(f.as_dist().expect("dist leaf")),
         None => Err(Diagnostic::new(Code::Internal, "in pass `dist`: root not realised")),
     }
 }
@@ -523,7 +535,13 @@ fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
     } else {
         ranges
     };
-    let (local, have) = localise(root, &ranges)?;
+    // Ranks compute different rows of a distributed result, so the local graph must not
+    // hold the original graph's pending nodes (`fresh`): a rank whose rows, ghost rows
+    // included, are the whole array would otherwise realise the original root (and its
+    // pending inputs) in place, while the other ranks leave them pending — and the ranks'
+    // graphs would disagree from then on (Note [Localising a graph]). A replicated
+    // result is computed whole by every rank alike.
+    let (local, have) = localise_with(root, &ranges, distribute)?;
     let v = with_local(|| graph::realize(&local))?;
     if distribute {
         // Rows computed beyond this rank's block become its ghost rows (Note [Ghost
@@ -642,7 +660,9 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
     let is_full = lo == 0 && hi == nrows(n);
     n.with_op(|op| match op {
         Op::Const(_) => (Kind::Leaf, vec![]),
-        Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } if !n.shape.is_empty() && !is_full => (Kind::Gen, vec![]),
+        Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } if !n.shape.is_empty() && !is_full => {
+            (Kind::Gen, vec![])
+        }
         Op::Library { func, xs } if xs.is_empty() && func.as_dist().is_some() => (Kind::Leaf, vec![]),
         Op::Unary { .. } | Op::Cast { .. } | Op::Binary { .. } | Op::Select { .. } | Op::Broadcast { .. }
             if !n.shape.is_empty() =>
@@ -651,7 +671,8 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
                 .iter()
                 .map(|x| x.shape.len() == n.shape.len() && x.shape[0] == n.shape[0] && !(x.shape[0] == 1 && !is_full))
                 .collect();
-            let req = inputs.iter().zip(&row_inputs).map(|(x, &r)| Some(if r { (lo, hi) } else { (0, nrows(x)) })).collect();
+            let req =
+                inputs.iter().zip(&row_inputs).map(|(x, &r)| Some(if r { (lo, hi) } else { (0, nrows(x)) })).collect();
             (Kind::Rows { row_inputs }, req)
         }
         Op::Reduce { axes, x, .. } if !n.shape.is_empty() && !axes.contains(&0) && x.shape[0] == n.shape[0] => {
@@ -689,7 +710,9 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
         }
         Op::Scatter { region, value, .. } if !n.shape.is_empty() => {
             let rs = row_len(&n.shape);
-            let fetch_whole = |region: Option<Region>| (Kind::Scatter { region, value_rows: None }, vec![Some((lo, hi)), Some((0, nrows(value)))]);
+            let fetch_whole = |region: Option<Region>| {
+                (Kind::Scatter { region, value_rows: None }, vec![Some((lo, hi)), Some((0, nrows(value)))])
+            };
             let missed = (Kind::Scatter { region: None, value_rows: None }, vec![Some((lo, hi)), None]);
             if rs == 0 {
                 return whole();
@@ -710,7 +733,11 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
                     if spec.shape.is_empty() || spec.strides[0] <= 0 || spec.strides[0] as usize % rs != 0 {
                         return whole();
                     }
-                    let inner = ViewSpec { offset: spec.offset % rs, shape: spec.shape[1..].to_vec(), strides: spec.strides[1..].to_vec() };
+                    let inner = ViewSpec {
+                        offset: spec.offset % rs,
+                        shape: spec.shape[1..].to_vec(),
+                        strides: spec.strides[1..].to_vec(),
+                    };
                     match footprint(&inner) {
                         Some((ia, ib)) if ib < rs && ia < rs => {}
                         _ => return whole(),
@@ -724,7 +751,8 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
                     let mut s = spec.clone();
                     s.offset = spec.offset + j0 * spec.strides[0] as usize - lo * rs;
                     s.shape[0] = j1 - j0;
-                    let sliced = value.shape.len() == spec.shape.len() && value.shape[0] == spec.shape[0] && spec.shape[0] != 1;
+                    let sliced =
+                        value.shape.len() == spec.shape.len() && value.shape[0] == spec.shape[0] && spec.shape[0] != 1;
                     let vreq = if sliced { (j0, j1) } else { (0, nrows(value)) };
                     (
                         Kind::Scatter { region: Some(Region::View(s)), value_rows: sliced.then_some((j0, j1)) },
@@ -739,7 +767,10 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
                     }
                     if lo <= ra && rb < hi {
                         let shifted: Vec<usize> = positions.iter().map(|&p| p - lo * rs).collect();
-                        return fetch_whole(Some(Region::Positions { positions: Rc::new(shifted), shape: shape.clone() }));
+                        return fetch_whole(Some(Region::Positions {
+                            positions: Rc::new(shifted),
+                            shape: shape.clone(),
+                        }));
                     }
                     whole()
                 }
@@ -797,22 +828,26 @@ fn leaf_post_order(root: &NodeRef) -> (Vec<NodeRef>, HashMap<*const graph::Node,
 /// graph]) and returns it with the rows it computes (a superset: see Note [Ghost
 /// rows]); fetches the rows of distributed leaves it needs. Collective: every rank
 /// calls it with the same `root` and `ranges` (the rows each rank computes).
-fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagnostic> {
-    localise_with(root, ranges, false)
-}
-
-/// `localise`; with `fresh`, the local graph holds no pending node of the original graph
-/// (a node it would reuse whole is copied), so realising it, or any part of it, leaves
-/// the original graph as it was. A reduction's partials need that: ranks compute
-/// different parts of their local graphs (fused, or nothing at all for an empty block),
-/// and every rank must go on with the same original graph — which nodes are realised
-/// decides what later realisations plan, fetch and send (Note [Localising a graph]).
+///
+/// With `fresh`, the local graph holds no pending node of the original graph (a node it
+/// would reuse whole is copied), so realising it, or any part of it, leaves the
+/// original graph as it was. Whenever ranks compute different rows they need that:
+/// they compute different parts of their local graphs (a rank's rows may be the whole
+/// array, or nothing at all), and every rank must go on with the same original graph —
+/// which nodes are realised decides what later realisations plan, fetch and send, and
+/// whether a result is gathered (Note [Localising a graph]).
 fn localise_with(root: &NodeRef, ranges: &[Range], fresh: bool) -> Result<(NodeRef, Range), Diagnostic> {
     let (lo, hi) = ranges[comm::rank()];
     let (order, index) = leaf_post_order(root);
     let inputs: Vec<Vec<usize>> = order
         .iter()
-        .map(|n| if n.is_realised() || dist_of(n).is_some() { vec![] } else { n.inputs().iter().map(|x| index[&Rc::as_ptr(x)]).collect() })
+        .map(|n| {
+            if n.is_realised() || dist_of(n).is_some() {
+                vec![]
+            } else {
+                n.inputs().iter().map(|x| index[&Rc::as_ptr(x)]).collect()
+            }
+        })
         .collect();
     let root_i = order.len() - 1;
     let (need, kinds) = plan_rows(&order, &inputs, (lo, hi));
@@ -823,7 +858,8 @@ fn localise_with(root: &NodeRef, ranges: &[Range], fresh: bool) -> Result<(NodeR
         // What every other rank needs of the leaves: the same planning over its rows
         // (every rank holds the same graph), so the exchange needs no request round.
         let mut by_range: HashMap<Range, Vec<Range>> = HashMap::new();
-        let leaf_rows = |need: &[Option<Range>]| leaves.iter().map(|&i| need[i].unwrap_or((0, 0))).collect::<Vec<Range>>();
+        let leaf_rows =
+            |need: &[Option<Range>]| leaves.iter().map(|&i| need[i].unwrap_or((0, 0))).collect::<Vec<Range>>();
         by_range.insert((lo, hi), leaf_rows(&need));
         let theirs: Vec<Vec<Range>> = ranges
             .iter()
@@ -845,8 +881,9 @@ fn localise_with(root: &NodeRef, ranges: &[Range], fresh: bool) -> Result<(NodeR
             let (node, have) = built[j].clone().ok_or_else(|| internal("input not built"))?;
             row_view(&node, have, r)
         };
-        let unchanged =
-            |b: &[Option<(NodeRef, Range)>]| !fresh && ins.iter().all(|&j| b[j].as_ref().is_some_and(|(x, _)| Rc::ptr_eq(x, &order[j])));
+        let unchanged = |b: &[Option<(NodeRef, Range)>]| {
+            !fresh && ins.iter().all(|&j| b[j].as_ref().is_some_and(|(x, _)| Rc::ptr_eq(x, &order[j])))
+        };
         let full = (0, nrows(n));
         let result: (NodeRef, Range) = match kind {
             Kind::Leaf => match fetched.get(&i) {
@@ -1142,7 +1179,11 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<(NdA
                 // SAFETY: `data` holds rows `[na, nb)`; rows `[ca, cb)` lie inside it and
                 // inside this rank's block.
                 unsafe {
-                    std::ptr::copy_nonoverlapping(src[(ca - lo) * rb..].as_ptr(), data.as_mut_ptr().add((ca - na) * rb), (cb - ca) * rb)
+                    std::ptr::copy_nonoverlapping(
+                        src[(ca - lo) * rb..].as_ptr(),
+                        data.as_mut_ptr().add((ca - na) * rb),
+                        (cb - ca) * rb,
+                    )
                 };
             }
             let dst = data.as_mut_ptr();
@@ -1164,7 +1205,12 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<(NdA
             let (sa, sb) = (qa.max(lo), qb.min(hi));
             if sa < sb && rb > 0 {
                 // SAFETY: rows `[sa, sb)` are this rank's own rows.
-                sends.push(comm::Piece { peer: q, tag, ptr: unsafe { own_ptr.add((sa - lo) * rb) }, len: (sb - sa) * rb });
+                sends.push(comm::Piece {
+                    peer: q,
+                    tag,
+                    ptr: unsafe { own_ptr.add((sa - lo) * rb) },
+                    len: (sb - sa) * rb,
+                });
             }
         }
     }
@@ -1175,10 +1221,9 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<(NdA
     // (`results`, the arrays' stores, `packed_*`): sends read this rank's own rows,
     // receives write rows of other ranks (ghost rows, fresh buffers, packed buffers),
     // which no send reads and no other receive writes. Both sides list the same pieces:
-    // they plan from the same graph and the same `needs`.
-    if !sends.is_empty() || !recvs.is_empty() {
-        unsafe { comm::exchange(&sends, &recvs) };
-    }
+    // they plan from the same graph and the same `needs`. Every rank calls it, also with
+    // nothing to move (the runtime's Note [Stamped collectives]).
+    unsafe { comm::exchange(&sends, &recvs) };
     // Cyclic arrays: rows in order, from this rank's own rows and the packed messages.
     let mut out = Vec::with_capacity(leaves.len());
     for (u, f) in arrays.iter().enumerate() {
@@ -1224,12 +1269,26 @@ fn st_local(st: &Store, own: Range) -> NdArray {
 /// The receives of rows `[a, b)` from the ranks owning them, into `dst` (whose first row
 /// is `dst_row0`).
 #[allow(clippy::too_many_arguments)]
-fn push_recvs(recvs: &mut Vec<comm::Piece>, offs: &[usize], me: usize, tag: u32, (a, b): Range, dst: *mut u8, dst_row0: usize, rb: usize) {
+fn push_recvs(
+    recvs: &mut Vec<comm::Piece>,
+    offs: &[usize],
+    me: usize,
+    tag: u32,
+    (a, b): Range,
+    dst: *mut u8,
+    dst_row0: usize,
+    rb: usize,
+) {
     for q in (0..offs.len() - 1).filter(|&q| q != me) {
         let (ra, rb_) = (a.max(offs[q]), b.min(offs[q + 1]));
         if ra < rb_ && rb > 0 {
             // SAFETY: rows `[ra, rb_)` lie inside the buffer at `dst` (rows from `dst_row0`).
-            recvs.push(comm::Piece { peer: q, tag, ptr: unsafe { dst.add((ra - dst_row0) * rb) }, len: (rb_ - ra) * rb });
+            recvs.push(comm::Piece {
+                peer: q,
+                tag,
+                ptr: unsafe { dst.add((ra - dst_row0) * rb) },
+                len: (rb_ - ra) * rb,
+            });
         }
     }
 }
