@@ -18,7 +18,9 @@
 //! redundantly. The rows each rank needs of each `DistArray` leaf are then fetched in
 //! one exchange (`fetch`: every rank plans what every other rank needs — the planning is
 //! a pure function of the graph, which every rank holds — and sends exactly those of
-//! its rows, point to point; no request round, no collective), and a *local* graph is
+//! its rows, point to point; no request round, and no collective beyond the 16-byte
+//! stamp every exchange starts with, `hpxl_runtime::dist`'s Note [Stamped collectives]),
+//! and a *local* graph is
 //! built over the fetched blocks and realised by the ordinary single-process machinery (fusion,
 //! JIT, interp), unchanged. Since every rank plans the same graph, every rank takes
 //! part in the same exchanges in the same order, whatever its rows are.
@@ -1071,8 +1073,9 @@ fn row_view(node: &NodeRef, have: Range, want: Range) -> Result<NodeRef, Diagnos
 /// Fetches rows `theirs[rank][k]` of each distributed leaf `order[leaves[k]]` onto this
 /// rank, given the rows every rank needs (collective in effect: every rank calls it
 /// with the same leaves and the same `theirs`). Moves exactly the rows a rank needs and
-/// another rank owns, with one message per neighbour and leaf (`comm::exchange`, no
-/// collective): a block's own rows are never copied when its ghost rows hold the halo
+/// another rank owns, with one message per neighbour and leaf (`comm::exchange`: no
+/// collective but its stamp, which every rank takes part in, also with nothing to
+/// move): a block's own rows are never copied when its ghost rows hold the halo
 /// (Note [Ghost rows]). Each leaf's block comes with the rows it holds: those asked
 /// for, or more — the whole buffer of a block with ghost rows, so that an update of it
 /// keeps them (Note [Ghost rows]).
