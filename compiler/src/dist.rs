@@ -203,7 +203,7 @@ fn rows_of_array(a: &NdArray, have: Range, want: Range) -> NdArray {
         data: a.data.clone(),
         strides: hpxl_runtime::contiguous_strides(&shape),
         offset: a.offset + (want.0 - have.0) * row_len(&a.shape),
-        shape,
+        shape: shape.into(),
     }
 }
 
@@ -550,7 +550,7 @@ fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
         // rows]): an in-place stencil step computed over last step's buffer.
         let (before, after) = (lo - have.0, have.1 - hi);
         if root.shape.len() > 0 && (before > 0 || after > 0) && keeps_ghosts(hi - lo, before + after) {
-            let d = DistArray::with_ghosts(v, before, after, root.shape.clone(), Layout::Block);
+            let d = DistArray::with_ghosts(v, before, after, root.shape.to_vec(), Layout::Block);
             graph::set_leaf(root, Op::Library { func: Rc::new(d), xs: Vec::new() });
         } else {
             set_dist(root, rows_of_array(&v, have, (lo, hi)), Layout::Block);
@@ -563,7 +563,7 @@ fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
 
 /// Makes `n` a distributed leaf holding this rank's rows `local`.
 fn set_dist(n: &NodeRef, local: NdArray, layout: Layout) {
-    let d = DistArray::new(local, n.shape.clone(), layout);
+    let d = DistArray::new(local, n.shape.to_vec(), layout);
     graph::set_leaf(n, Op::Library { func: Rc::new(d), xs: Vec::new() });
 }
 
@@ -613,7 +613,7 @@ pub fn distribute(n: &NodeRef, layout: Layout) -> Result<(), Diagnostic> {
     if rb == 0 {
         shape[0] = partition_sizes(rows, layout)[r];
     }
-    let local = array_from_bytes(whole.dtype(), shape, &mine);
+    let local = array_from_bytes(whole.dtype(), shape.to_vec(), &mine);
     set_dist(n, local, layout);
     Ok(())
 }
@@ -1064,7 +1064,7 @@ fn row_view(node: &NodeRef, have: Range, want: Range) -> Result<NodeRef, Diagnos
     let shape = with_rows(&node.shape, (want.0, want.1.max(want.0)));
     let spec = ViewSpec {
         offset: (want.0 - have.0) * row_len(&node.shape),
-        strides: hpxl_runtime::contiguous_strides(&node.shape),
+        strides: hpxl_runtime::contiguous_strides(&node.shape).to_vec(),
         shape: shape.clone(),
     };
     Ok(graph::raw_node(Op::View { x: node.clone(), view: spec }, node.dtype, shape, node.span))
