@@ -191,7 +191,7 @@ pub(super) fn generator_rows(x: &NodeRef, view: &graph::ViewSpec) -> Option<usiz
     let whole_rows = !x.shape.is_empty()
         && view.shape.len() == x.shape.len()
         && view.shape[1..] == x.shape[1..]
-        && view.strides == hpxl_runtime::contiguous_strides(&x.shape)
+        && view.strides[..] == hpxl_runtime::contiguous_strides(&x.shape)[..]
         && rl > 0
         && view.offset % rl == 0
         && view.offset / rl + view.shape[0] <= x.shape[0];

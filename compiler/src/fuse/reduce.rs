@@ -172,7 +172,7 @@ pub(super) fn pairwise_segments<T: Num>(
     let nd = x.shape.len();
     let space = x.shape.clone();
     let identity: Vec<usize> = (0..nd).collect();
-    let mut b = Builder::new(space.clone());
+    let mut b = Builder::new(space.to_vec());
     let v = b.emit(&x, &Map::permutation(&identity, nd))?;
     let v = b.cast(v, loop_dtype);
     let strides: Vec<i64> = hpxl_runtime::contiguous_strides(&space).iter().map(|&s| s as i64).collect();
