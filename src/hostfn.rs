@@ -183,23 +183,25 @@ fn elementwise_call(name: &str, f: &Scalar, arity: usize, call: &mut CallArgs) -
     }
     let mut shape: Vec<usize> = Vec::new();
     for (i, a) in inputs.iter().enumerate() {
-        shape = hpxl_compiler::types::broadcast_shapes(&shape, &a.shape).map_err(|_| {
-            arrays::err(
-                Code::Shape,
-                call.arg_span(i),
-                format!(
-                    "{name}(): operands could not be broadcast together: shape {} against {}",
-                    arrays::shape_str(&a.shape),
-                    arrays::shape_str(&shape)
-                ),
-            )
-        })?;
+        shape = hpxl_compiler::types::broadcast_shapes(&shape, &a.shape)
+            .map_err(|_| {
+                arrays::err(
+                    Code::Shape,
+                    call.arg_span(i),
+                    format!(
+                        "{name}(): operands could not be broadcast together: shape {} against {}",
+                        arrays::shape_str(&a.shape),
+                        arrays::shape_str(&shape)
+                    ),
+                )
+            })?
+            .to_vec();
     }
     let prepared = inputs
         .iter()
         .map(|a| {
             let a = if a.dtype == DType::Float64 { a.clone() } else { arrays::astype(a, DType::Float64, call.span)? };
-            if a.shape == shape {
+            if a.shape[..] == shape[..] {
                 Ok(a)
             } else {
                 arrays::broadcast_to(&a, &shape, call.span)

@@ -104,8 +104,8 @@ pub fn array_from_nested(v: &Value, dtype: Option<DType>, span: Span) -> R<Array
             Value::Array(a) => {
                 any_array = true;
                 match &leaf_shape {
-                    None => leaf_shape = Some(a.shape.clone()),
-                    Some(s) if *s != a.shape => {
+                    None => leaf_shape = Some(a.shape.to_vec()),
+                    Some(s) if s[..] != a.shape[..] => {
                         return Err(err(
                             Code::Value,
                             span,
@@ -253,6 +253,9 @@ pub fn wrap(node: NodeRef) -> Value {
 
 /// An elementwise binary operation on two array-like values.
 pub fn binary(op: BinaryOp, a: &Value, b: &Value, span: Span) -> R<Value> {
+    if let Some(v) = eager_binary(op, a, b, span) {
+        return Ok(v);
+    }
     let a = &coerce_arraylike(a, span)?;
     let b = &coerce_arraylike(b, span)?;
     let (oa, ob) = match (operand(a), operand(b)) {
@@ -279,6 +282,48 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value, span: Span) -> R<Value> {
     let nb = operand_node(b, loop_dtype, span)?;
     let node = graph::node(Op::Binary { op, loop_dtype, a: na, b: nb }, out_dtype, shape, span)?;
     Ok(wrap(node))
+}
+
+/// `a op b` by `graph::eager_float_binary` when the operands qualify (Note [Eager fast
+/// path]): whole (unviewed) float arrays of one dtype and shape, or a float64 array and a
+/// Python float, or int of at most 2**53 in magnitude (exactly representable).
+fn eager_binary(op: BinaryOp, a: &Value, b: &Value, span: Span) -> Option<Value> {
+    use graph::FastOperand;
+    fn number(v: &Value) -> Option<f64> {
+        match v {
+            Value::Float(f) => Some(*f),
+            Value::Int(i) if i.unsigned_abs() <= 1 << 53 => Some(*i as f64),
+            _ => None,
+        }
+    }
+    let node = match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            if x.view.is_some() || y.view.is_some() || x.dtype != y.dtype || x.shape != y.shape {
+                return None;
+            }
+            let (xb, yb) = (x.base.borrow(), y.base.borrow());
+            graph::eager_float_binary(
+                op,
+                FastOperand::Node(&xb.node),
+                FastOperand::Node(&yb.node),
+                x.dtype,
+                &x.shape,
+                span,
+            )
+        }
+        (Value::Array(x), other) if x.view.is_none() && x.dtype == DType::Float64 => {
+            let s = number(other)?;
+            let xb = x.base.borrow();
+            graph::eager_float_binary(op, FastOperand::Node(&xb.node), FastOperand::Float(s), x.dtype, &x.shape, span)
+        }
+        (other, Value::Array(y)) if y.view.is_none() && y.dtype == DType::Float64 => {
+            let s = number(other)?;
+            let yb = y.base.borrow();
+            graph::eager_float_binary(op, FastOperand::Float(s), FastOperand::Node(&yb.node), y.dtype, &y.shape, span)
+        }
+        _ => None,
+    }?;
+    Some(wrap(node))
 }
 
 /// Note [Scalar powers]: NumPy's float `power` loop computes a scalar exponent of 2 as
@@ -515,7 +560,7 @@ pub fn nocopy_reshape(old_shape: &[usize], old_strides: &[isize], new_shape: &[u
         old_shape.iter().zip(old_strides).filter(|(d, _)| **d != 1).map(|(d, s)| (*d, *s)).unzip();
     let size: usize = old_shape.iter().product();
     if size == 0 {
-        return Some(hpxl_runtime::contiguous_strides(new_shape));
+        return Some(hpxl_runtime::contiguous_strides(new_shape).to_vec());
     }
     let mut newstrides = vec![0isize; new_shape.len()];
     let (oldnd, newnd) = (olddims.len(), new_shape.len());
@@ -579,7 +624,7 @@ pub fn broadcast_to(a: &Array, shape: &[usize], span: Span) -> R<Array> {
             ),
         ));
     }
-    if a.shape == shape {
+    if a.shape[..] == shape[..] {
         return Ok(a.clone());
     }
     let node = graph::node(Op::Broadcast { x: a.node(span)? }, a.dtype, shape.to_vec(), span)?;
@@ -752,8 +797,8 @@ pub fn matmul(a: &Value, b: &Value, span: Span) -> R<Value> {
     let dtype = types::binary_loop(BinaryOp::Mul, Operand::Array(aa.dtype), Operand::Array(bb.dtype))
         .map_err(|e| type_err(e, span))?
         .1;
-    let ash: Vec<usize> = if aa.ndim() == 1 { vec![1, aa.shape[0]] } else { aa.shape.clone() };
-    let bsh: Vec<usize> = if bb.ndim() == 1 { vec![bb.shape[0], 1] } else { bb.shape.clone() };
+    let ash: Vec<usize> = if aa.ndim() == 1 { vec![1, aa.shape[0]] } else { aa.shape.to_vec() };
+    let bsh: Vec<usize> = if bb.ndim() == 1 { vec![bb.shape[0], 1] } else { bb.shape.to_vec() };
     let (n, k1) = (ash[ash.len() - 2], ash[ash.len() - 1]);
     let (k2, m) = (bsh[bsh.len() - 2], bsh[bsh.len() - 1]);
     if k1 != k2 {

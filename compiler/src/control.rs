@@ -92,7 +92,12 @@ pub fn fake_realisations() -> u64 {
 /// The stand-in value of a node realised in check mode: zeros, allocating one element.
 pub(crate) fn fake_value(dtype: hpxl_runtime::DType, shape: &[usize]) -> NdArray {
     FAKE_REALISATIONS.with(|c| c.set(c.get() + 1));
-    NdArray { data: Arc::new(Data::zeros(dtype, 1)), shape: shape.to_vec(), strides: vec![0; shape.len()], offset: 0 }
+    NdArray {
+        data: Arc::new(Data::zeros(dtype, 1)),
+        shape: hpxl_runtime::Shape::from_slice(shape),
+        strides: hpxl_runtime::Strides::from_elem(0, shape.len()),
+        offset: 0,
+    }
 }
 
 static PROFILING: AtomicBool = AtomicBool::new(false);

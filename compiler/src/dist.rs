@@ -18,7 +18,9 @@
 //! redundantly. The rows each rank needs of each `DistArray` leaf are then fetched in
 //! one exchange (`fetch`: every rank plans what every other rank needs — the planning is
 //! a pure function of the graph, which every rank holds — and sends exactly those of
-//! its rows, point to point; no request round, no collective), and a *local* graph is
+//! its rows, point to point; no request round, and no collective beyond the 16-byte
+//! stamp every exchange starts with, `hpxl_runtime::dist`'s Note [Stamped collectives]),
+//! and a *local* graph is
 //! built over the fetched blocks and realised by the ordinary single-process machinery (fusion,
 //! JIT, interp), unchanged. Since every rank plans the same graph, every rank takes
 //! part in the same exchanges in the same order, whatever its rows are.
@@ -45,8 +47,8 @@ use hpxl_runtime::{shape_size, DType, Data, NdArray};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Arc;
 
 /// Arrays with at least this many elements are distributed (when there are several
 /// ranks): `HPXL_DIST_THRESHOLD`, `hpxl --dist-threshold`, or this default.
@@ -126,7 +128,12 @@ static SERIAL: AtomicUsize = AtomicUsize::new(0);
 /// such a leaf is computed over the whole buffer (its ghost rows copied through, stale)
 /// so that the next step's array comes out with ghost rows of its own. Ghost rows are
 /// only read after a fetch has filled them, and a fill writes the neighbours' rows of
-/// this same (immutable) array: once filled, a ghost row never changes. Ghost rows
+/// this same (immutable) array: once filled, a ghost row never changes. A block
+/// computed from replicated values alone (`zeros(..., dist="block")`) is created with
+/// one ghost row at each end it shares with a neighbour (computed, not received), and
+/// an update that needs no halo is computed over the whole buffer too, so a stencil's
+/// first step finds its ghost rows in place and every step's buffer has one size (the
+/// pool serves it; no first-step copy or fresh allocation). Ghost rows
 /// beyond a few are not kept (`MAX_KEPT_GHOSTS`): a gather must not leave a whole
 /// array on every rank.
 #[derive(Debug)]
@@ -183,7 +190,6 @@ impl DistArray {
     pub fn partition_sizes(&self) -> Vec<usize> {
         partition_sizes(self.nrows(), self.layout)
     }
-
 }
 
 /// Rows `want` of a contiguous array holding rows `have` (a view, no copy).
@@ -197,7 +203,7 @@ fn rows_of_array(a: &NdArray, have: Range, want: Range) -> NdArray {
         data: a.data.clone(),
         strides: hpxl_runtime::contiguous_strides(&shape),
         offset: a.offset + (want.0 - have.0) * row_len(&a.shape),
-        shape,
+        shape: shape.into(),
     }
 }
 
@@ -228,7 +234,7 @@ impl LibraryFn for DistArray {
     /// A distributed leaf met by a path that does not localise (a safety net): every
     /// rank gathers the whole array.
     fn eval(&self, _inputs: &[NdArray], _dtype: DType, _shape: &[usize]) -> Result<NdArray, KernelError> {
-        Ok(gather_whole(self))
+        gather_whole(self).map_err(|e| KernelError::new(e.code, e.message))
     }
 }
 
@@ -262,7 +268,9 @@ pub fn rank_local(value: NdArray, span: hpxl_grammar::Span) -> NodeRef {
 
 fn local_value(n: &NodeRef) -> Option<NdArray> {
     n.with_op(|op| match op {
-        Op::Library { func, xs } if xs.is_empty() && func.is_rank_local() => Some(func.eval(&[], n.dtype, &n.shape).ok()?),
+        Op::Library { func, xs } if xs.is_empty() && func.is_rank_local() => {
+            Some(func.eval(&[], n.dtype, &n.shape).ok()?)
+        }
         _ => None,
     })
 }
@@ -327,10 +335,21 @@ pub fn array_from_bytes(dtype: DType, shape: Vec<usize>, bytes: &[u8]) -> NdArra
 }
 
 /// Every rank gets the whole array (allgather; rows reordered for a cyclic layout).
-fn gather_whole(d: &DistArray) -> NdArray {
+/// Parts that do not add up to the array (ranks that disagree about it) are an internal
+/// error on every rank alike: every rank sees every part's length.
+fn gather_whole(d: &DistArray) -> Result<NdArray, Diagnostic> {
     let local = d.local();
     let parts = comm::all_gather(bytes_of(&local));
     let rb = d.row_len() * local.dtype().itemsize();
+    let sizes: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let want: Vec<usize> = d.partition_sizes().iter().map(|&rows| rows * rb).collect();
+    if sizes != want {
+        return Err(internal(&format!(
+            "the ranks' parts of a {:?} {} array hold {sizes:?} bytes, not {want:?}",
+            d.shape,
+            local.dtype().name()
+        )));
+    }
     let mut all = Vec::with_capacity(d.nrows() * rb);
     match d.layout {
         Layout::Block => {
@@ -346,7 +365,7 @@ fn gather_whole(d: &DistArray) -> NdArray {
             }
         }
     }
-    array_from_bytes(local.dtype(), d.shape.clone(), &all)
+    Ok(array_from_bytes(local.dtype(), d.shape.clone(), &all))
 }
 
 /// Rows `[lo, hi)` of this rank's own block when `n` rows are block-distributed.
@@ -380,7 +399,7 @@ pub fn realize(root: &NodeRef) -> Result<NdArray, Diagnostic> {
         return Ok(v);
     }
     match dist_of(root) {
-        Some(f) => Ok(gather_whole(f.as_dist().expect("dist leaf"))),
+        Some(f) => gather_whole(f.as_dist().expect("dist leaf")),
         None => Err(Diagnostic::new(Code::Internal, "in pass `dist`: root not realised")),
     }
 }
@@ -508,14 +527,30 @@ fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
         vec![(0, nrows(root)); comm::nranks()]
     };
     let (lo, hi) = ranges[comm::rank()];
-    let (local, have) = localise(root, &ranges)?;
+    // A block computed from replicated values only (`zeros(..., dist="block")`, a
+    // generator) is computed one row beyond each end shared with a neighbour: those
+    // rows are its first ghost rows (Note [Ghost rows]), so a stencil's first halo
+    // exchange lands in place and every step's buffer has the same size.
+    let ranges: Vec<Range> = if distribute && comm::nranks() > 1 && !reduce::has_dist(root) {
+        let n = root.shape[0];
+        ranges.iter().map(|&(a, b)| if a < b { (a.saturating_sub(1), (b + 1).min(n)) } else { (a, b) }).collect()
+    } else {
+        ranges
+    };
+    // Ranks compute different rows of a distributed result, so the local graph must not
+    // hold the original graph's pending nodes (`fresh`): a rank whose rows, ghost rows
+    // included, are the whole array would otherwise realise the original root (and its
+    // pending inputs) in place, while the other ranks leave them pending — and the ranks'
+    // graphs would disagree from then on (Note [Localising a graph]). A replicated
+    // result is computed whole by every rank alike.
+    let (local, have) = localise_with(root, &ranges, distribute)?;
     let v = with_local(|| graph::realize(&local))?;
     if distribute {
         // Rows computed beyond this rank's block become its ghost rows (Note [Ghost
         // rows]): an in-place stencil step computed over last step's buffer.
         let (before, after) = (lo - have.0, have.1 - hi);
         if root.shape.len() > 0 && (before > 0 || after > 0) && keeps_ghosts(hi - lo, before + after) {
-            let d = DistArray::with_ghosts(v, before, after, root.shape.clone(), Layout::Block);
+            let d = DistArray::with_ghosts(v, before, after, root.shape.to_vec(), Layout::Block);
             graph::set_leaf(root, Op::Library { func: Rc::new(d), xs: Vec::new() });
         } else {
             set_dist(root, rows_of_array(&v, have, (lo, hi)), Layout::Block);
@@ -528,7 +563,7 @@ fn materialise_as(root: &NodeRef, distribute: bool) -> Result<(), Diagnostic> {
 
 /// Makes `n` a distributed leaf holding this rank's rows `local`.
 fn set_dist(n: &NodeRef, local: NdArray, layout: Layout) {
-    let d = DistArray::new(local, n.shape.clone(), layout);
+    let d = DistArray::new(local, n.shape.to_vec(), layout);
     graph::set_leaf(n, Op::Library { func: Rc::new(d), xs: Vec::new() });
 }
 
@@ -578,7 +613,7 @@ pub fn distribute(n: &NodeRef, layout: Layout) -> Result<(), Diagnostic> {
     if rb == 0 {
         shape[0] = partition_sizes(rows, layout)[r];
     }
-    let local = array_from_bytes(whole.dtype(), shape, &mine);
+    let local = array_from_bytes(whole.dtype(), shape.to_vec(), &mine);
     set_dist(n, local, layout);
     Ok(())
 }
@@ -627,7 +662,9 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
     let is_full = lo == 0 && hi == nrows(n);
     n.with_op(|op| match op {
         Op::Const(_) => (Kind::Leaf, vec![]),
-        Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } if !n.shape.is_empty() && !is_full => (Kind::Gen, vec![]),
+        Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } if !n.shape.is_empty() && !is_full => {
+            (Kind::Gen, vec![])
+        }
         Op::Library { func, xs } if xs.is_empty() && func.as_dist().is_some() => (Kind::Leaf, vec![]),
         Op::Unary { .. } | Op::Cast { .. } | Op::Binary { .. } | Op::Select { .. } | Op::Broadcast { .. }
             if !n.shape.is_empty() =>
@@ -636,7 +673,8 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
                 .iter()
                 .map(|x| x.shape.len() == n.shape.len() && x.shape[0] == n.shape[0] && !(x.shape[0] == 1 && !is_full))
                 .collect();
-            let req = inputs.iter().zip(&row_inputs).map(|(x, &r)| Some(if r { (lo, hi) } else { (0, nrows(x)) })).collect();
+            let req =
+                inputs.iter().zip(&row_inputs).map(|(x, &r)| Some(if r { (lo, hi) } else { (0, nrows(x)) })).collect();
             (Kind::Rows { row_inputs }, req)
         }
         Op::Reduce { axes, x, .. } if !n.shape.is_empty() && !axes.contains(&0) && x.shape[0] == n.shape[0] => {
@@ -674,7 +712,9 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
         }
         Op::Scatter { region, value, .. } if !n.shape.is_empty() => {
             let rs = row_len(&n.shape);
-            let fetch_whole = |region: Option<Region>| (Kind::Scatter { region, value_rows: None }, vec![Some((lo, hi)), Some((0, nrows(value)))]);
+            let fetch_whole = |region: Option<Region>| {
+                (Kind::Scatter { region, value_rows: None }, vec![Some((lo, hi)), Some((0, nrows(value)))])
+            };
             let missed = (Kind::Scatter { region: None, value_rows: None }, vec![Some((lo, hi)), None]);
             if rs == 0 {
                 return whole();
@@ -695,7 +735,11 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
                     if spec.shape.is_empty() || spec.strides[0] <= 0 || spec.strides[0] as usize % rs != 0 {
                         return whole();
                     }
-                    let inner = ViewSpec { offset: spec.offset % rs, shape: spec.shape[1..].to_vec(), strides: spec.strides[1..].to_vec() };
+                    let inner = ViewSpec {
+                        offset: spec.offset % rs,
+                        shape: spec.shape[1..].to_vec(),
+                        strides: spec.strides[1..].to_vec(),
+                    };
                     match footprint(&inner) {
                         Some((ia, ib)) if ib < rs && ia < rs => {}
                         _ => return whole(),
@@ -709,7 +753,8 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
                     let mut s = spec.clone();
                     s.offset = spec.offset + j0 * spec.strides[0] as usize - lo * rs;
                     s.shape[0] = j1 - j0;
-                    let sliced = value.shape.len() == spec.shape.len() && value.shape[0] == spec.shape[0] && spec.shape[0] != 1;
+                    let sliced =
+                        value.shape.len() == spec.shape.len() && value.shape[0] == spec.shape[0] && spec.shape[0] != 1;
                     let vreq = if sliced { (j0, j1) } else { (0, nrows(value)) };
                     (
                         Kind::Scatter { region: Some(Region::View(s)), value_rows: sliced.then_some((j0, j1)) },
@@ -724,7 +769,10 @@ fn plan(n: &NodeRef, lo: usize, hi: usize, inputs: &[NodeRef]) -> (Kind, Vec<Opt
                     }
                     if lo <= ra && rb < hi {
                         let shifted: Vec<usize> = positions.iter().map(|&p| p - lo * rs).collect();
-                        return fetch_whole(Some(Region::Positions { positions: Rc::new(shifted), shape: shape.clone() }));
+                        return fetch_whole(Some(Region::Positions {
+                            positions: Rc::new(shifted),
+                            shape: shape.clone(),
+                        }));
                     }
                     whole()
                 }
@@ -782,31 +830,46 @@ fn leaf_post_order(root: &NodeRef) -> (Vec<NodeRef>, HashMap<*const graph::Node,
 /// graph]) and returns it with the rows it computes (a superset: see Note [Ghost
 /// rows]); fetches the rows of distributed leaves it needs. Collective: every rank
 /// calls it with the same `root` and `ranges` (the rows each rank computes).
-fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagnostic> {
+///
+/// With `fresh`, the local graph holds no pending node of the original graph (a node it
+/// would reuse whole is copied), so realising it, or any part of it, leaves the
+/// original graph as it was. Whenever ranks compute different rows they need that:
+/// they compute different parts of their local graphs (a rank's rows may be the whole
+/// array, or nothing at all), and every rank must go on with the same original graph —
+/// which nodes are realised decides what later realisations plan, fetch and send, and
+/// whether a result is gathered (Note [Localising a graph]).
+fn localise_with(root: &NodeRef, ranges: &[Range], fresh: bool) -> Result<(NodeRef, Range), Diagnostic> {
     let (lo, hi) = ranges[comm::rank()];
     let (order, index) = leaf_post_order(root);
     let inputs: Vec<Vec<usize>> = order
         .iter()
-        .map(|n| if n.is_realised() || dist_of(n).is_some() { vec![] } else { n.inputs().iter().map(|x| index[&Rc::as_ptr(x)]).collect() })
+        .map(|n| {
+            if n.is_realised() || dist_of(n).is_some() {
+                vec![]
+            } else {
+                n.inputs().iter().map(|x| index[&Rc::as_ptr(x)]).collect()
+            }
+        })
         .collect();
     let root_i = order.len() - 1;
     let (need, kinds) = plan_rows(&order, &inputs, (lo, hi));
     // Fetch the rows of every distributed leaf, in post-order (the same on every rank).
     let leaves: Vec<usize> = (0..order.len()).filter(|&i| dist_of(&order[i]).is_some()).collect();
-    let mut fetched: HashMap<usize, NodeRef> = HashMap::new();
+    let mut fetched: HashMap<usize, (NodeRef, Range)> = HashMap::new();
     if !leaves.is_empty() {
         // What every other rank needs of the leaves: the same planning over its rows
         // (every rank holds the same graph), so the exchange needs no request round.
         let mut by_range: HashMap<Range, Vec<Range>> = HashMap::new();
-        let leaf_rows = |need: &[Option<Range>]| leaves.iter().map(|&i| need[i].unwrap_or((0, 0))).collect::<Vec<Range>>();
+        let leaf_rows =
+            |need: &[Option<Range>]| leaves.iter().map(|&i| need[i].unwrap_or((0, 0))).collect::<Vec<Range>>();
         by_range.insert((lo, hi), leaf_rows(&need));
         let theirs: Vec<Vec<Range>> = ranges
             .iter()
             .map(|&r| by_range.entry(r).or_insert_with(|| leaf_rows(&plan_rows(&order, &inputs, r).0)).clone())
             .collect();
         let blocks = fetch(&order, &leaves, &theirs);
-        for (&i, b) in leaves.iter().zip(blocks) {
-            fetched.insert(i, graph::constant(b, order[i].span));
+        for (&i, (b, held)) in leaves.iter().zip(blocks) {
+            fetched.insert(i, (graph::constant(b, order[i].span), held));
         }
     }
     // Build in post-order: `built[i]` is the node computing rows `range[i]` of node i.
@@ -820,11 +883,13 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
             let (node, have) = built[j].clone().ok_or_else(|| internal("input not built"))?;
             row_view(&node, have, r)
         };
-        let unchanged = |b: &[Option<(NodeRef, Range)>]| ins.iter().all(|&j| b[j].as_ref().is_some_and(|(x, _)| Rc::ptr_eq(x, &order[j])));
+        let unchanged = |b: &[Option<(NodeRef, Range)>]| {
+            !fresh && ins.iter().all(|&j| b[j].as_ref().is_some_and(|(x, _)| Rc::ptr_eq(x, &order[j])))
+        };
         let full = (0, nrows(n));
         let result: (NodeRef, Range) = match kind {
             Kind::Leaf => match fetched.get(&i) {
-                Some(b) => (b.clone(), want),
+                Some((b, held)) => (b.clone(), *held),
                 None => (n.clone(), full),
             },
             Kind::Whole => {
@@ -881,7 +946,7 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
             Kind::View { spec } => {
                 let j = ins[0];
                 let (x, have) = built[j].clone().ok_or_else(|| internal("view input not built"))?;
-                if want == full && Rc::ptr_eq(&x, &order[j]) {
+                if want == full && Rc::ptr_eq(&x, &order[j]) && !fresh {
                     (n.clone(), full)
                 } else {
                     let mut spec = spec.clone();
@@ -948,9 +1013,10 @@ fn localise(root: &NodeRef, ranges: &[Range]) -> Result<(NodeRef, Range), Diagno
     built[root_i].clone().ok_or_else(|| internal("root not built"))
 }
 
-/// The local graph computing exactly rows `ranges[rank]` of `root` (see `localise`).
+/// The local graph computing exactly rows `ranges[rank]` of `root` (see `localise`),
+/// sharing no pending node with the original graph (`localise_with`).
 fn localise_rows(root: &NodeRef, ranges: &[Range]) -> Result<NodeRef, Diagnostic> {
-    let (node, have) = localise(root, ranges)?;
+    let (node, have) = localise_with(root, ranges, true)?;
     row_view(&node, have, ranges[comm::rank()])
 }
 
@@ -998,7 +1064,7 @@ fn row_view(node: &NodeRef, have: Range, want: Range) -> Result<NodeRef, Diagnos
     let shape = with_rows(&node.shape, (want.0, want.1.max(want.0)));
     let spec = ViewSpec {
         offset: (want.0 - have.0) * row_len(&node.shape),
-        strides: hpxl_runtime::contiguous_strides(&node.shape),
+        strides: hpxl_runtime::contiguous_strides(&node.shape).to_vec(),
         shape: shape.clone(),
     };
     Ok(graph::raw_node(Op::View { x: node.clone(), view: spec }, node.dtype, shape, node.span))
@@ -1007,10 +1073,13 @@ fn row_view(node: &NodeRef, have: Range, want: Range) -> Result<NodeRef, Diagnos
 /// Fetches rows `theirs[rank][k]` of each distributed leaf `order[leaves[k]]` onto this
 /// rank, given the rows every rank needs (collective in effect: every rank calls it
 /// with the same leaves and the same `theirs`). Moves exactly the rows a rank needs and
-/// another rank owns, with one message per neighbour and leaf (`comm::exchange`, no
-/// collective): a block's own rows are never copied when its ghost rows hold the halo
-/// (Note [Ghost rows]).
-fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdArray> {
+/// another rank owns, with one message per neighbour and leaf (`comm::exchange`: no
+/// collective but its stamp, which every rank takes part in, also with nothing to
+/// move): a block's own rows are never copied when its ghost rows hold the halo
+/// (Note [Ghost rows]). Each leaf's block comes with the rows it holds: those asked
+/// for, or more — the whole buffer of a block with ghost rows, so that an update of it
+/// keeps them (Note [Ghost rows]).
+fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<(NdArray, Range)> {
     let p = comm::nranks();
     let me = comm::rank();
     // One entry per distinct array (two leaves may share one): the hull of what each
@@ -1042,7 +1111,7 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
     // Where each array's rows land on this rank; the pieces to send and receive.
     let mut sends: Vec<comm::Piece> = Vec::new();
     let mut recvs: Vec<comm::Piece> = Vec::new();
-    let mut results: Vec<NdArray> = Vec::with_capacity(arrays.len());
+    let mut results: Vec<(NdArray, Range)> = Vec::with_capacity(arrays.len());
     // Cyclic layouts pack rows: (array, peer, packed buffer, rows).
     let mut packed_sends: Vec<Vec<u8>> = Vec::new();
     let mut packed_recvs: Vec<(usize, usize, Vec<u8>)> = Vec::new();
@@ -1073,15 +1142,20 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
                     packed_recvs.push((u, q, vec![0u8; rows * rb]));
                 }
             }
-            results.push(NdArray::from_data(Data::zeros(dtype, 0), vec![0]));
+            results.push((NdArray::from_data(Data::zeros(dtype, 0), vec![0]), (a, a)));
             continue;
         }
         let (lo, hi) = (offs[me], offs[me + 1]);
         // The buffer receiving rows `[a, b)`: its pointer and first row.
         let mut st = d.store.borrow_mut();
         let (blo, bhi) = (lo - st.before, hi + st.after);
-        if a >= b || (a, b) == (lo, hi) {
-            results.push(if a >= b { array_from_bytes(dtype, with_rows(&d.shape, (a, a)), &[]) } else { st_local(&st, (lo, hi)) });
+        if a >= b {
+            results.push((array_from_bytes(dtype, with_rows(&d.shape, (a, a)), &[]), (a, a)));
+        } else if blo <= a && b <= bhi && !(st.before == 0 && st.after == 0) && (a, b) == (lo, hi) {
+            // Own rows only, nothing to receive: the whole buffer, ghost rows included.
+            results.push((st.buf.clone(), (blo, bhi)));
+        } else if (a, b) == (lo, hi) {
+            results.push((st_local(&st, (lo, hi)), (lo, hi)));
         } else if blo <= a && b <= bhi {
             // In place, into the ghost rows.
             let off = st.buf.offset;
@@ -1090,7 +1164,7 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
             let data = Arc::make_mut(&mut st.buf.data);
             // SAFETY: `off` is inside the buffer.
             let dst = unsafe { data.as_mut_ptr().add(off * dtype.itemsize()) };
-            results.push(rows_of_array(&st.buf, (blo, bhi), (a, b)));
+            results.push((st.buf.clone(), (blo, bhi)));
             push_recvs(&mut recvs, &offs, me, tag, (a, b), dst, blo, rb);
         } else {
             // A new buffer: kept as the array's buffer (with ghost rows) when the extra
@@ -1108,12 +1182,16 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
                 // SAFETY: `data` holds rows `[na, nb)`; rows `[ca, cb)` lie inside it and
                 // inside this rank's block.
                 unsafe {
-                    std::ptr::copy_nonoverlapping(src[(ca - lo) * rb..].as_ptr(), data.as_mut_ptr().add((ca - na) * rb), (cb - ca) * rb)
+                    std::ptr::copy_nonoverlapping(
+                        src[(ca - lo) * rb..].as_ptr(),
+                        data.as_mut_ptr().add((ca - na) * rb),
+                        (cb - ca) * rb,
+                    )
                 };
             }
             let dst = data.as_mut_ptr();
             let buf = NdArray::from_data(data, shape);
-            results.push(rows_of_array(&buf, (na, nb), (a, b)));
+            results.push((buf.clone(), (na, nb)));
             if keep {
                 *st = Store { buf, before: lo - na, after: nb - hi };
             }
@@ -1130,7 +1208,12 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
             let (sa, sb) = (qa.max(lo), qb.min(hi));
             if sa < sb && rb > 0 {
                 // SAFETY: rows `[sa, sb)` are this rank's own rows.
-                sends.push(comm::Piece { peer: q, tag, ptr: unsafe { own_ptr.add((sa - lo) * rb) }, len: (sb - sa) * rb });
+                sends.push(comm::Piece {
+                    peer: q,
+                    tag,
+                    ptr: unsafe { own_ptr.add((sa - lo) * rb) },
+                    len: (sb - sa) * rb,
+                });
             }
         }
     }
@@ -1141,10 +1224,9 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
     // (`results`, the arrays' stores, `packed_*`): sends read this rank's own rows,
     // receives write rows of other ranks (ghost rows, fresh buffers, packed buffers),
     // which no send reads and no other receive writes. Both sides list the same pieces:
-    // they plan from the same graph and the same `needs`.
-    if !sends.is_empty() || !recvs.is_empty() {
-        unsafe { comm::exchange(&sends, &recvs) };
-    }
+    // they plan from the same graph and the same `needs`. Every rank calls it, also with
+    // nothing to move (the runtime's Note [Stamped collectives]).
+    unsafe { comm::exchange(&sends, &recvs) };
     // Cyclic arrays: rows in order, from this rank's own rows and the packed messages.
     let mut out = Vec::with_capacity(leaves.len());
     for (u, f) in arrays.iter().enumerate() {
@@ -1169,14 +1251,13 @@ fn fetch(order: &[NodeRef], leaves: &[usize], theirs: &[Vec<Range>]) -> Vec<NdAr
                 cursor[q] += rb;
             }
         }
-        results[u] = array_from_bytes(dtype, with_rows(&d.shape, (a, b.max(a))), &bytes);
+        results[u] = (array_from_bytes(dtype, with_rows(&d.shape, (a, b.max(a))), &bytes), (a, b.max(a)));
     }
-    // Each leaf: its rows of the array's block (the hull may be larger).
+    // Each leaf: the array's rows it holds (at least the leaf's own rows).
     for (k, &u) in which.iter().enumerate() {
-        let (a, b) = needs[me][u];
         let r = theirs[me][k];
-        let v = &results[u];
-        out.push(if r.0 >= r.1 { rows_of_array(v, (a, b.max(a)), (a, a)) } else { rows_of_array(v, (a, b), r) });
+        let (v, held) = &results[u];
+        out.push(if r.0 >= r.1 { (rows_of_array(v, *held, (held.0, held.0)), r) } else { (v.clone(), *held) });
     }
     drop(packed_sends);
     out
@@ -1191,12 +1272,26 @@ fn st_local(st: &Store, own: Range) -> NdArray {
 /// The receives of rows `[a, b)` from the ranks owning them, into `dst` (whose first row
 /// is `dst_row0`).
 #[allow(clippy::too_many_arguments)]
-fn push_recvs(recvs: &mut Vec<comm::Piece>, offs: &[usize], me: usize, tag: u32, (a, b): Range, dst: *mut u8, dst_row0: usize, rb: usize) {
+fn push_recvs(
+    recvs: &mut Vec<comm::Piece>,
+    offs: &[usize],
+    me: usize,
+    tag: u32,
+    (a, b): Range,
+    dst: *mut u8,
+    dst_row0: usize,
+    rb: usize,
+) {
     for q in (0..offs.len() - 1).filter(|&q| q != me) {
         let (ra, rb_) = (a.max(offs[q]), b.min(offs[q + 1]));
         if ra < rb_ && rb > 0 {
             // SAFETY: rows `[ra, rb_)` lie inside the buffer at `dst` (rows from `dst_row0`).
-            recvs.push(comm::Piece { peer: q, tag, ptr: unsafe { dst.add((ra - dst_row0) * rb) }, len: (rb_ - ra) * rb });
+            recvs.push(comm::Piece {
+                peer: q,
+                tag,
+                ptr: unsafe { dst.add((ra - dst_row0) * rb) },
+                len: (rb_ - ra) * rb,
+            });
         }
     }
 }

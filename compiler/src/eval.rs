@@ -66,6 +66,9 @@ pub struct Interp {
     /// changes after construction, so a resolution holds for the session): a loop that
     /// calls `realize` or reads `pi` each iteration looks it up once.
     builtin_names: FxHashMap<String, Value>,
+    /// Emptied argument lists of finished calls, reused by the next calls (a builtin
+    /// call in a loop otherwise allocates two lists per iteration).
+    spare_args: Vec<(Vec<Value>, Vec<Span>)>,
 }
 
 impl Interp {
@@ -79,6 +82,7 @@ impl Interp {
             policies: Vec::new(),
             random: crate::library::RandomState::default(),
             builtin_names: FxHashMap::default(),
+            spare_args: Vec::new(),
         }
     }
 
@@ -875,6 +879,9 @@ impl Interp {
                     _ => Rc::from("function"),
                 };
                 let mut call = CallArgs::named(name, span);
+                if let Some((pos, pos_spans)) = self.spare_args.pop() {
+                    (call.pos, call.pos_spans) = (pos, pos_spans);
+                }
                 for a in args {
                     match a {
                         Arg::Positional(x) => {
@@ -905,7 +912,14 @@ impl Interp {
                         }
                     }
                 }
-                self.call_value(&f, &mut call)?
+                let result = self.call_value(&f, &mut call)?;
+                let (mut pos, mut pos_spans) = (std::mem::take(&mut call.pos), std::mem::take(&mut call.pos_spans));
+                if pos.capacity() > 0 && pos.capacity() <= 16 && self.spare_args.len() < 16 {
+                    pos.clear();
+                    pos_spans.clear();
+                    self.spare_args.push((pos, pos_spans));
+                }
+                result
             }
             ExprKind::Subscript { value, index } => {
                 let v = self.eval(value, scope)?;

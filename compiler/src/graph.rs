@@ -13,7 +13,7 @@ use crate::interp;
 use crate::library::LibraryFn;
 use crate::ops::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
 use hpxl_grammar::{Code, Diagnostic, Span};
-use hpxl_runtime::{shape_size, DType, Data, NdArray, Scalar};
+use hpxl_runtime::{shape_size, DType, Data, NdArray, Scalar, Shape};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -34,7 +34,7 @@ pub struct ViewSpec {
 
 impl ViewSpec {
     pub fn identity(shape: &[usize]) -> ViewSpec {
-        ViewSpec { offset: 0, shape: shape.to_vec(), strides: hpxl_runtime::contiguous_strides(shape) }
+        ViewSpec { offset: 0, shape: shape.to_vec(), strides: hpxl_runtime::contiguous_strides(shape).to_vec() }
     }
 
     pub fn is_identity_of(&self, shape: &[usize]) -> bool {
@@ -162,7 +162,7 @@ pub enum Op {
 pub struct Node {
     op: RefCell<Op>,
     pub dtype: DType,
-    pub shape: Vec<usize>,
+    pub shape: Shape,
     pub span: Span,
     /// Length of the longest pending chain below this node (0 once realised).
     pub(crate) depth: std::cell::Cell<u32>,
@@ -316,7 +316,8 @@ impl Drop for Node {
 }
 
 /// Builds a node; chains past `MAX_PENDING_DEPTH` are realised at once.
-pub fn node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> Result<NodeRef, Diagnostic> {
+pub fn node(op: Op, dtype: DType, shape: impl Into<Shape>, span: Span) -> Result<NodeRef, Diagnostic> {
+    let shape = shape.into();
     // Every node but a view allocates its result when evaluated, so this is the one place
     // that keeps any array the graph can build (reduction outputs of empty inputs,
     // broadcasts, concatenations) under the allocation limit.
@@ -390,8 +391,106 @@ fn evaluates_eagerly(op: &Op, shape: &[usize]) -> bool {
     }
     let mut realised = true;
     for_each_input(op, |i| realised &= i.is_realised());
-    realised
-        && LAZY.with(|c| c.get()) == 0
+    realised && eager_allowed()
+}
+
+// Note [Eager fast path]: the commonest operations of a NumPy-style loop over small
+// arrays — `+ - * /` of two realised float arrays of one dtype and shape, or of a
+// float64 array and a Python number — would each pass through type resolution,
+// broadcasting, a pending node and its evaluation before becoming, by Note [Eager small
+// operations], a realised node anyway. `eager_float_binary` goes straight there: the
+// same loop body as the interp's (`Num::add` ... `Float::div`, so the same bits), into a
+// fresh constant node. Anything else (views, mixed dtypes, broadcasting, other ops, a
+// Python int beyond 2**53 — NumPy converts it the same way, but the general path is the
+// reference) takes the general path, and so does everything whenever eager evaluation
+// is off.
+
+/// An operand of [`eager_float_binary`].
+pub(crate) enum FastOperand<'a> {
+    Node(&'a NodeRef),
+    /// A Python number, converted to float64 (only with float64 arrays).
+    Float(f64),
+}
+
+/// `x op y` computed at once (Note [Eager fast path]), or `None` to take the general path.
+pub(crate) fn eager_float_binary(
+    op: BinaryOp,
+    x: FastOperand,
+    y: FastOperand,
+    dtype: DType,
+    shape: &[usize],
+    span: Span,
+) -> Option<NodeRef> {
+    if !matches!(op, BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div)
+        || shape.is_empty()
+        || shape_size(shape) >= crate::fuse::small_threshold()
+        || !eager_allowed()
+    {
+        return None;
+    }
+    let data = match dtype {
+        DType::Float64 => fast_loop::<f64>(op, &x, &y, shape)?,
+        DType::Float32 if !matches!(x, FastOperand::Float(_)) && !matches!(y, FastOperand::Float(_)) => {
+            fast_loop::<f32>(op, &x, &y, shape)?
+        }
+        _ => return None,
+    };
+    hpxl_runtime::telemetry::add::interp_nodes(1);
+    Some(constant(NdArray::from_data(data, Shape::from_slice(shape)), span))
+}
+
+/// The elements of a realised contiguous node of dtype `T` and shape `shape`.
+fn fast_slice<'a, T: interp::Ty>(v: &'a NdArray, shape: &[usize]) -> Option<&'a [T]> {
+    if v.shape[..] != *shape || !v.is_contiguous() {
+        return None;
+    }
+    T::slice(&v.data)?.get(v.offset..v.offset + shape_size(shape))
+}
+
+fn fast_loop<T: interp::Float>(op: BinaryOp, x: &FastOperand, y: &FastOperand, shape: &[usize]) -> Option<Data> {
+    // One loop per operation, so the operation is inlined into it.
+    match op {
+        BinaryOp::Add => fast_map(x, y, shape, T::add),
+        BinaryOp::Sub => fast_map(x, y, shape, T::sub),
+        BinaryOp::Mul => fast_map(x, y, shape, T::mul),
+        _ => fast_map(x, y, shape, T::div),
+    }
+}
+
+fn fast_map<T: interp::Float>(
+    x: &FastOperand,
+    y: &FastOperand,
+    shape: &[usize],
+    f: impl Fn(T, T) -> T,
+) -> Option<Data> {
+    let out: Vec<T> = match (x, y) {
+        (FastOperand::Node(a), FastOperand::Node(b)) => {
+            let (ao, bo) = (a.op.borrow(), b.op.borrow());
+            let (Op::Const(av), Op::Const(bv)) = (&*ao, &*bo) else { return None };
+            let (xs, ys) = (fast_slice::<T>(av, shape)?, fast_slice::<T>(bv, shape)?);
+            xs.iter().zip(ys).map(|(&p, &q)| f(p, q)).collect()
+        }
+        (FastOperand::Node(a), FastOperand::Float(s)) => {
+            let ao = a.op.borrow();
+            let Op::Const(av) = &*ao else { return None };
+            let q = T::from_f64(*s);
+            fast_slice::<T>(av, shape)?.iter().map(|&p| f(p, q)).collect()
+        }
+        (FastOperand::Float(s), FastOperand::Node(b)) => {
+            let bo = b.op.borrow();
+            let Op::Const(bv) = &*bo else { return None };
+            let p = T::from_f64(*s);
+            fast_slice::<T>(bv, shape)?.iter().map(|&q| f(p, q)).collect()
+        }
+        (FastOperand::Float(_), FastOperand::Float(_)) => return None,
+    };
+    Some(T::wrap(out))
+}
+
+/// Whether new elementwise nodes may be computed as they are built (Note [Eager small
+/// operations]): not while the graph itself is the product.
+fn eager_allowed() -> bool {
+    LAZY.with(|c| c.get()) == 0
         && !crate::control::checking()
         && !crate::control::profiling()
         && debug_level() == 0
@@ -418,7 +517,8 @@ pub fn force(n: &NodeRef) -> Result<(), Diagnostic> {
 
 /// A node built without the allocation check or the depth limit (the distributed
 /// realisation's local graphs, whose sizes are bounded by the graph they came from).
-pub(crate) fn raw_node(op: Op, dtype: DType, shape: Vec<usize>, span: Span) -> NodeRef {
+pub(crate) fn raw_node(op: Op, dtype: DType, shape: impl Into<Shape>, span: Span) -> NodeRef {
+    let shape = shape.into();
     let depth = op_inputs(&op).iter().map(|n| n.depth.get()).max().map_or(0, |d| d + 1);
     Rc::new(Node { op: RefCell::new(op), dtype, shape, span, depth: std::cell::Cell::new(depth) })
 }
@@ -439,7 +539,7 @@ pub(crate) fn map_op_inputs(op: &Op, f: impl FnMut(&NodeRef) -> NodeRef) -> Op {
 /// A realised constant node.
 pub fn constant(value: NdArray, span: Span) -> NodeRef {
     let dtype = value.dtype();
-    let shape = value.shape.clone();
+    let shape = Shape::from_slice(&value.shape);
     Rc::new(Node { op: RefCell::new(Op::Const(value)), dtype, shape, span, depth: std::cell::Cell::new(0) })
 }
 
@@ -780,7 +880,7 @@ impl Recording {
             let ins = n.inputs().iter().map(|i| slot.get(&Rc::as_ptr(i)).cloned().unwrap_or(Slot::Fixed(i.clone()))).collect();
             slot.insert(key, Slot::Step(steps.len()));
             let op = map_inputs(&n.op.borrow(), |_| hole.clone());
-            steps.push(Step { op, dtype: n.dtype, shape: n.shape.clone(), span: n.span, inputs: ins });
+            steps.push(Step { op, dtype: n.dtype, shape: n.shape.to_vec(), span: n.span, inputs: ins });
         }
         let roots = roots.iter().map(|r| slot.get(&Rc::as_ptr(r)).cloned().unwrap_or(Slot::Fixed(r.clone()))).collect();
         Recording { steps, roots }
@@ -804,7 +904,7 @@ impl Recording {
             made.push(Rc::new(Node {
                 op: RefCell::new(op),
                 dtype: n.dtype,
-                shape: n.shape.clone(),
+                shape: n.shape.as_slice().into(),
                 span: n.span,
                 depth: std::cell::Cell::new(depth),
             }));
@@ -929,8 +1029,8 @@ pub fn apply_view(x: &NdArray, view: &ViewSpec) -> NdArray {
     let base = x.to_contiguous();
     NdArray {
         data: base.data.clone(),
-        shape: view.shape.clone(),
-        strides: view.strides.clone(),
+        shape: view.shape.as_slice().into(),
+        strides: view.strides.as_slice().into(),
         offset: (base.offset as isize + view.offset as isize) as usize,
     }
 }
@@ -972,7 +1072,7 @@ fn evaluate_op(n: &Node, op: &Op) -> Result<NdArray, Diagnostic> {
             let v = val(x)?.to_contiguous();
             NdArray {
                 data: v.data.clone(),
-                shape: n.shape.clone(),
+                shape: n.shape.as_slice().into(),
                 strides: hpxl_runtime::contiguous_strides(&n.shape),
                 offset: v.offset,
             }
@@ -1029,7 +1129,7 @@ fn scatter(n: &Node, base: &NodeRef, region: &Region, value: &NodeRef) -> Result
     };
     let base_val = base_val.to_contiguous();
     let shape = region.shape().to_vec();
-    let value = if value.shape == shape {
+    let value = if value.shape[..] == shape[..] {
         value
     } else {
         interp::broadcast_to(&value, &shape).ok_or_else(|| internal("interp", "scatter value does not broadcast"))?
@@ -1051,8 +1151,8 @@ fn scatter(n: &Node, base: &NodeRef, region: &Region, value: &NodeRef) -> Result
             // Write row by row through the region's strides.
             let view = NdArray {
                 data: std::sync::Arc::new(Data::Bool(Vec::new())),
-                shape: v.shape.clone(),
-                strides: v.strides.clone(),
+                shape: v.shape.as_slice().into(),
+                strides: v.strides.as_slice().into(),
                 offset: v.offset,
             };
             let mut done = 0;
@@ -1211,7 +1311,7 @@ mod tests {
             x = Rc::new(Node {
                 op: RefCell::new(op),
                 dtype: DType::Float64,
-                shape: Vec::new(),
+                shape: Vec::new().into(),
                 span: Span::default(),
                 depth: std::cell::Cell::new(0),
             });

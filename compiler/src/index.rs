@@ -258,9 +258,9 @@ fn advanced_select(spec: &ViewSpec, items: &[IndexItem], span: Span) -> R<Select
     let mut bshape: Vec<usize> = Vec::new();
     for p in &pieces {
         if let Piece::Adv { shape, .. } = p {
-            bshape = crate::types::broadcast_shapes(&bshape, shape).map_err(|_| {
-                err(Code::Index, span, "shape mismatch: indexing arrays could not be broadcast together")
-            })?;
+            bshape = crate::types::broadcast_shapes(&bshape, shape)
+                .map_err(|_| err(Code::Index, span, "shape mismatch: indexing arrays could not be broadcast together"))?
+                .to_vec();
         }
     }
     // Where does the broadcast block go? In place if the advanced pieces are adjacent.
@@ -375,7 +375,7 @@ fn array_item(a: &Array, span: Span) -> R<IndexItem> {
     let v = a.realize(span)?;
     if a.dtype == DType::Bool {
         let vals = (0..v.size()).map(|i| v.get_flat(i).as_bool()).collect();
-        return Ok(IndexItem::Mask(vals, a.shape.clone()));
+        return Ok(IndexItem::Mask(vals, a.shape.to_vec()));
     }
     if !a.dtype.is_integer() {
         return Err(err(Code::Index, span, "arrays used as indices must be of integer (or boolean) type"));
@@ -384,5 +384,5 @@ fn array_item(a: &Array, span: Span) -> R<IndexItem> {
         return Ok(IndexItem::Int(v.get_flat(0).as_i64()));
     }
     let vals = (0..v.size()).map(|i| v.get_flat(i).as_i64()).collect();
-    Ok(IndexItem::IntArray(vals, a.shape.clone()))
+    Ok(IndexItem::IntArray(vals, a.shape.to_vec()))
 }

@@ -4,9 +4,9 @@
 use crate::graph::{self, NodeRef, ViewSpec};
 use hpxl_grammar::ast::FunctionDef;
 use hpxl_grammar::{Code, Diagnostic, Span};
-use hpxl_runtime::{DType, NdArray, Scalar};
-use std::cell::RefCell;
+use hpxl_runtime::{DType, NdArray, Scalar, Shape};
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The storage an array variable refers to. Mutation (`a[i] = v`, `a += v`) replaces
@@ -21,22 +21,34 @@ pub struct Base {
 }
 
 /// An array value: a base plus an optional strided view of it.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Array {
     pub base: Rc<RefCell<Base>>,
     pub view: Option<Rc<ViewSpec>>,
     pub dtype: DType,
-    pub shape: Vec<usize>,
+    pub shape: Shape,
     /// A NumPy scalar (`np.float64(1.5)`) rather than a 0-d array: prints the same but
     /// has NumPy 2's scalar repr inside tuples.
     pub is_scalar: bool,
+}
+
+impl Clone for Array {
+    fn clone(&self) -> Array {
+        Array {
+            base: self.base.clone(),
+            view: self.view.clone(),
+            dtype: self.dtype,
+            shape: Shape::from_slice(&self.shape),
+            is_scalar: self.is_scalar,
+        }
+    }
 }
 
 impl Array {
     /// A fresh array owning a new base.
     pub fn from_node(node: NodeRef) -> Array {
         let dtype = node.dtype;
-        let shape = node.shape.clone();
+        let shape = Shape::from_slice(&node.shape);
         let is_scalar = shape.is_empty();
         Array { base: Rc::new(RefCell::new(Base { node, readonly: false })), view: None, dtype, shape, is_scalar }
     }
@@ -54,7 +66,7 @@ impl Array {
         let base_shape = self.base.borrow().node.shape.clone();
         let shape = view.shape.clone();
         let view = if view.is_identity_of(&base_shape) { None } else { Some(Rc::new(view)) };
-        Array { base: self.base.clone(), view, dtype: self.dtype, shape, is_scalar: false }
+        Array { base: self.base.clone(), view, dtype: self.dtype, shape: shape.into(), is_scalar: false }
     }
 
     /// The view spec relative to the base (identity when there is none).
@@ -92,7 +104,12 @@ impl Array {
             // A view of a distributed array fetches only the rows it touches.
             graph::force(&base_node)?;
             if crate::dist::dist_of(&base_node).is_some() {
-                let node = graph::node(graph::Op::View { x: base_node, view: (**v).clone() }, self.dtype, self.shape.clone(), span)?;
+                let node = graph::node(
+                    graph::Op::View { x: base_node, view: (**v).clone() },
+                    self.dtype,
+                    self.shape.clone(),
+                    span,
+                )?;
                 return graph::realize(&node);
             }
         }

@@ -205,17 +205,17 @@ fn layout(shape: &[usize], lay: Lay) -> (usize, usize, Vec<isize>) {
     let n: usize = shape.iter().product();
     let c = contiguous_strides(shape);
     match lay {
-        Lay::Contig => (n, 0, c),
+        Lay::Contig => (n, 0, c.to_vec()),
         Lay::Strided => (2 * n, 0, c.iter().map(|s| 2 * s).collect()),
         Lay::Reversed => (n, n - 1, c.iter().map(|s| -s).collect()),
         Lay::Bcast => {
             let outer = &shape[..shape.len() - 1];
             let mut s = contiguous_strides(outer);
             s.push(0);
-            (outer.iter().product::<usize>().max(1), 0, s)
+            (outer.iter().product::<usize>().max(1), 0, s.to_vec())
         }
         // In one dimension the first dimension is the inner one, which stays unit.
-        Lay::OuterBcast if shape.len() == 1 => (n, 0, c),
+        Lay::OuterBcast if shape.len() == 1 => (n, 0, c.to_vec()),
         Lay::OuterBcast => {
             let rest = &shape[1..];
             let mut s = vec![0];
@@ -230,7 +230,7 @@ fn view(data: Data, shape: &[usize], lay: Lay) -> NdArray {
     let mut data = data;
     data.truncate(len);
     assert_eq!(data.len(), len);
-    NdArray { data: Arc::new(data), shape: shape.to_vec(), strides, offset }
+    NdArray { data: Arc::new(data), shape: shape.into(), strides: strides.into(), offset }
 }
 
 /// An output buffer of the JIT.

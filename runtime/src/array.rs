@@ -185,19 +185,41 @@ impl Data {
     }
 }
 
+/// An array shape. Note [Inline shapes]: almost every array has at most four axes, so
+/// shapes and strides live inline (no heap allocation); a 100-element operation in a
+/// NumPy-style loop otherwise paid four or five small allocations for its descriptors.
+pub type Shape = smallvec::SmallVec<[usize; 4]>;
+/// Strides in elements, one per axis (see [`Shape`]).
+pub type Strides = smallvec::SmallVec<[isize; 4]>;
+
 /// A strided view of shared storage. Strides and offset are in elements; strides may be
 /// zero (broadcast) or negative (reversed).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct NdArray {
     pub data: Arc<Data>,
-    pub shape: Vec<usize>,
-    pub strides: Vec<isize>,
+    pub shape: Shape,
+    pub strides: Strides,
     pub offset: usize,
 }
 
+impl Clone for NdArray {
+    fn clone(&self) -> NdArray {
+        // `from_slice` copies the inline words; `SmallVec::clone` goes element by element.
+        NdArray {
+            data: self.data.clone(),
+            shape: Shape::from_slice(&self.shape),
+            strides: Strides::from_slice(&self.strides),
+            offset: self.offset,
+        }
+    }
+}
+
 /// Row-major (C-order) strides, in elements, for a shape.
-pub fn contiguous_strides(shape: &[usize]) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
+pub fn contiguous_strides(shape: &[usize]) -> Strides {
+    if shape.len() == 1 {
+        return smallvec::smallvec![1];
+    }
+    let mut strides: Strides = smallvec::smallvec![0isize; shape.len()];
     let mut acc: isize = 1;
     for i in (0..shape.len()).rev() {
         strides[i] = acc;
@@ -224,17 +246,19 @@ pub fn shape_size(shape: &[usize]) -> usize {
 
 impl NdArray {
     /// A contiguous array owning `data`, which must hold exactly `shape_size(shape)` elements.
-    pub fn from_data(data: Data, shape: Vec<usize>) -> NdArray {
+    pub fn from_data(data: Data, shape: impl Into<Shape>) -> NdArray {
+        let shape = shape.into();
         debug_assert_eq!(data.len(), shape_size(&shape));
         let strides = contiguous_strides(&shape);
         NdArray { data: Arc::new(data), shape, strides, offset: 0 }
     }
 
     pub fn scalar(value: Scalar) -> NdArray {
-        NdArray::from_data(Data::full(value.dtype(), 1, value), Vec::new())
+        NdArray::from_data(Data::full(value.dtype(), 1, value), Shape::new())
     }
 
-    pub fn zeros(dtype: DType, shape: Vec<usize>) -> NdArray {
+    pub fn zeros(dtype: DType, shape: impl Into<Shape>) -> NdArray {
+        let shape = shape.into();
         NdArray::from_data(Data::zeros(dtype, shape_size(&shape)), shape)
     }
 

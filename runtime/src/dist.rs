@@ -6,6 +6,18 @@
 //! (`dist_bytes_sent`/`dist_bytes_received`; a rank's copy to itself is not counted), so
 //! `--profile` can show what a halo exchange really moved.
 //!
+//! Note [Stamped collectives]: every collective here (and `exchange`, which every rank
+//! calls even with nothing to send) starts with one small allgather of this rank's
+//! `(length, stamp)`, the stamp being the collective's kind and its sequence number in
+//! this process. Ranks that disagree on the sequence of collectives — one skipped a
+//! gather, or one finished its program while another still waits for data — meet in
+//! that same allgather with different stamps, and every rank sees the mismatch at once
+//! and ends the job (`MPI_Abort`, with a message naming each rank's collective) instead
+//! of waiting forever in mismatched calls. The lengths ride along: they are the
+//! allgather's counts and the broadcast's length, so a gather or a broadcast costs no
+//! extra round; `finalize` is stamped too, so a rank that ends early is caught. The
+//! stamp's bytes are not counted as traffic.
+//!
 //! Note [MPI lives on the session thread]: MPI is initialised with `Threading::Single`
 //! by the `hpxl` binary's main thread, and only that thread calls these functions (the
 //! CLI's session runs there; rayon workers never communicate). Without `init` (a library
@@ -61,8 +73,8 @@ mod imp {
     use super::*;
     use crate::telemetry;
     use mpi::collective::{CommunicatorCollectives, Root, SystemOperation};
-    use mpi::point_to_point::{Destination, Source};
     use mpi::datatype::{Partition, PartitionMut};
+    use mpi::point_to_point::{Destination, Source};
     use mpi::topology::{Communicator, SimpleCommunicator};
     use mpi::Count;
     use std::sync::Mutex;
@@ -71,6 +83,36 @@ mod imp {
 
     fn world() -> SimpleCommunicator {
         SimpleCommunicator::world()
+    }
+
+    /// Collectives started by this process (Note [Stamped collectives]).
+    static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+    const KINDS: [&str; 8] =
+        ["?", "all_gather", "all_to_all", "max_u64", "exchange", "broadcast", "barrier", "finalize"];
+
+    /// Every rank's `len`, after checking that every rank is at the same collective
+    /// (Note [Stamped collectives]); ends the job when they are not.
+    fn stamped(w: &SimpleCommunicator, kind: u8, len: u64) -> Vec<u64> {
+        let seq = SEQUENCE.fetch_add(1, Relaxed);
+        let mine = [len, (seq << 8) | u64::from(kind)];
+        let p = w.size() as usize;
+        let mut all = vec![0u64; 2 * p];
+        mpi::request::scope(|scope| finish(w.immediate_all_gather_into(scope, &mine[..], &mut all[..])));
+        let stamps: Vec<u64> = (0..p).map(|q| all[2 * q + 1]).collect();
+        if stamps.iter().any(|&s| s != mine[1]) {
+            let at: Vec<String> = stamps
+                .iter()
+                .enumerate()
+                .map(|(q, &s)| format!("rank {q}: {} #{}", KINDS.get((s & 0xff) as usize).unwrap_or(&"?"), s >> 8))
+                .collect();
+            eprintln!(
+                "hpxl: internal error: the ranks disagree on the sequence of collectives ({}); ending the job instead of waiting",
+                at.join(", ")
+            );
+            abort(70);
+        }
+        (0..p).map(|q| all[2 * q]).collect()
     }
 
     pub fn init() -> bool {
@@ -87,6 +129,9 @@ mod imp {
     }
 
     pub fn finalize() {
+        if initialized() {
+            stamped(&world(), 7, 0);
+        }
         let universe = UNIVERSE.lock().unwrap_or_else(|e| e.into_inner()).take();
         drop(universe);
     }
@@ -97,7 +142,9 @@ mod imp {
 
     pub fn barrier() {
         if initialized() {
-            finish(world().immediate_barrier());
+            // The stamp's allgather is itself a barrier: no rank leaves it before every
+            // rank has entered it.
+            stamped(&world(), 6, 0);
         }
     }
 
@@ -140,9 +187,7 @@ mod imp {
         }
         let w = world();
         let p = w.size() as usize;
-        let mut counts = vec![0 as Count; p];
-        let len = mine.len() as Count;
-        mpi::request::scope(|scope| finish(w.immediate_all_gather_into(scope, &len, &mut counts[..])));
+        let counts: Vec<Count> = stamped(&w, 1, mine.len() as u64).into_iter().map(|c| c as Count).collect();
         let d = displs(&counts);
         let total: usize = counts.iter().map(|&c| c as usize).sum();
         let mut buf = vec![0u8; total];
@@ -163,6 +208,7 @@ mod imp {
         let w = world();
         let p = w.size() as usize;
         let me = w.rank() as usize;
+        stamped(&w, 2, 0);
         let scounts: Vec<Count> = send.iter().map(|v| v.len() as Count).collect();
         let mut rcounts = vec![0 as Count; p];
         w.all_to_all_into(&scounts[..], &mut rcounts[..]);
@@ -188,6 +234,11 @@ mod imp {
             return;
         }
         let w = world();
+        let lens = stamped(&w, 3, v.len() as u64);
+        if lens.iter().any(|&l| l != v.len() as u64) {
+            eprintln!("hpxl: internal error: the ranks reduce different lengths ({lens:?}); ending the job instead of waiting");
+            abort(70);
+        }
         let mine = v.to_vec();
         mpi::request::scope(|scope| finish(w.immediate_all_reduce_into(scope, &mine[..], v, SystemOperation::max())));
         telemetry::add::dist_exchanges(1);
@@ -200,6 +251,7 @@ mod imp {
             return;
         }
         let w = world();
+        stamped(&w, 4, 0);
         let mut sent = 0;
         let mut received = 0;
         mpi::request::scope(|scope| {
@@ -222,7 +274,9 @@ mod imp {
                 finish(r);
             }
         });
-        telemetry::add::dist_exchanges(1);
+        if !sends.is_empty() || !recvs.is_empty() {
+            telemetry::add::dist_exchanges(1);
+        }
         telemetry::add::dist_bytes_sent(sent as u64);
         telemetry::add::dist_bytes_received(received as u64);
     }
@@ -233,8 +287,7 @@ mod imp {
         }
         let w = world();
         let r = w.process_at_rank(root as i32);
-        let mut len = buf.len() as u64;
-        mpi::request::scope(|scope| finish(r.immediate_broadcast_into(scope, &mut len)));
+        let len = stamped(&w, 5, buf.len() as u64)[root];
         buf.resize(len as usize, 0);
         mpi::request::scope(|scope| finish(r.immediate_broadcast_into(scope, &mut buf[..])));
         telemetry::add::dist_exchanges(1);
@@ -321,7 +374,10 @@ pub struct Piece {
 /// Sends every piece of `sends` and receives every piece of `recvs` (non-blocking
 /// sends and receives, then a wait for all of them): a neighbour exchange without a
 /// collective. Each piece of `recvs` must be matched by a piece of the same length and
-/// tag that `peer` sends to this rank in its own call, and the other way round.
+/// tag that `peer` sends to this rank in its own call, and the other way round. Every
+/// rank calls it, also with nothing to send or receive: it starts with the ranks' stamp
+/// check (Note [Stamped collectives]), so that ranks that disagree end the job rather
+/// than wait for messages that never come.
 ///
 /// # Safety
 /// Every piece's `ptr` must point to `len` bytes valid for the whole call: readable for

@@ -2,6 +2,7 @@
 //! holds values at run time. Never sees syntax.
 
 pub mod array;
+pub use smallvec;
 pub mod cast;
 pub mod dist;
 pub mod dtype;
@@ -13,7 +14,7 @@ pub mod pool;
 pub mod scalar;
 pub mod telemetry;
 
-pub use array::{contiguous_strides, shape_size, Data, IntoData, NdArray};
+pub use array::{contiguous_strides, shape_size, Data, IntoData, NdArray, Shape, Strides};
 pub use cast::{cast_data, cast_slice, Element};
 pub use dtype::{DType, Kind};
 pub use format::{

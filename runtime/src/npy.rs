@@ -574,7 +574,12 @@ pub fn read_data<R: Read>(r: &mut R, h: &Header, remaining: Option<u64>) -> Resu
         // The file holds the transpose in C order: view it with reversed axes and copy.
         let rev: Vec<usize> = h.shape.iter().rev().copied().collect();
         let strides: Vec<isize> = contiguous_strides(&rev).into_iter().rev().collect();
-        let view = NdArray { data: std::sync::Arc::new(data), shape: h.shape.clone(), strides, offset: 0 };
+        let view = NdArray {
+            data: std::sync::Arc::new(data),
+            shape: h.shape.as_slice().into(),
+            strides: strides.into(),
+            offset: 0,
+        };
         return Ok(view.to_contiguous());
     }
     Ok(NdArray::from_data(data, h.shape.clone()))

@@ -66,7 +66,12 @@ fn build_array(header: &[&str], values_line: &str) -> Result<NdArray, String> {
     }
     let reversed: Vec<usize> = shape.iter().rev().copied().collect();
     let base = NdArray::from_data(data, reversed);
-    Ok(NdArray { data: base.data.clone(), shape, strides: base.strides.iter().rev().copied().collect(), offset: 0 })
+    Ok(NdArray {
+        data: base.data.clone(),
+        shape: shape.into(),
+        strides: base.strides.iter().rev().copied().collect(),
+        offset: 0,
+    })
 }
 
 fn parse_value<'a>(kind: &str, token: &str, storage: &'a mut Vec<String>) -> Result<FormatValue<'a>, String> {
@@ -214,9 +219,10 @@ fn indent(text: &str) -> String {
 #[test]
 fn strided_view_with_offset() {
     let base = NdArray::from_data(Data::Int64((0..10).collect()), vec![10]);
-    let view = NdArray { data: base.data.clone(), shape: vec![3], strides: vec![-2], offset: 9 };
+    let view = NdArray { data: base.data.clone(), shape: vec![3].into(), strides: vec![-2].into(), offset: 9 };
     assert_eq!(array_str(&view), "[9 7 5]");
     assert_eq!(array_repr(&view), "array([9, 7, 5])");
-    let broadcast = NdArray { data: base.data.clone(), shape: vec![2, 3], strides: vec![0, 1], offset: 4 };
+    let broadcast =
+        NdArray { data: base.data.clone(), shape: vec![2, 3].into(), strides: vec![0, 1].into(), offset: 4 };
     assert_eq!(array_str(&broadcast), "[[4 5 6]\n [4 5 6]]");
 }

@@ -554,7 +554,7 @@ fn time_now(_interp: &mut Interp, _call: &mut CallArgs) -> R<Value> {
 /// `realize(*arrays)`: forces pending work and returns its arguments.
 fn realize(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     // Together first, so arrays that share inputs share a kernel; then each view.
-    let mut bases = Vec::new();
+    let mut bases: hpxl_runtime::smallvec::SmallVec<[_; 4]> = hpxl_runtime::smallvec::SmallVec::new();
     for v in call.pos.iter() {
         if let Value::Array(a) = v {
             bases.push(a.base.borrow().node.clone());

@@ -139,7 +139,7 @@ fn like(interp: &mut Interp, call: &mut CallArgs, fill: Option<Scalar>) -> R<Val
     let off = if fill.is_some() { 0 } else { 1 };
     let dtype = dtype_of(&opt(&s, 1 + off), call.span)?.unwrap_or(a.dtype);
     let shape = match opt(&s, 4 + off) {
-        Value::None => a.shape.clone(),
+        Value::None => a.shape.to_vec(),
         v => shape_of(interp, &v, call.span)?,
     };
     let value = match fill {

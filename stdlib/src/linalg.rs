@@ -328,7 +328,7 @@ fn matrix_norm(xv: &Value, x: &Array, ord: &NormOrd, axes: (i64, i64), keepdims:
         shape[row] = 1;
         shape[col] = 1;
         let r = to_array(&r, span)?;
-        return Ok(array_value(arrays::reshape_to(&r, shape, span)?));
+        return Ok(array_value(arrays::reshape_to(&r, shape.to_vec(), span)?));
     }
     Ok(r)
 }
@@ -461,7 +461,7 @@ fn inv(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     check_square(&a, call.span)?;
     let dtype = linalg_dtype(&[&a]);
     let shape = a.shape.clone();
-    Ok(array_value(arrays::library(Rc::new(Inv), &[a], dtype, shape, call.span)?))
+    Ok(array_value(arrays::library(Rc::new(Inv), &[a], dtype, shape.to_vec(), call.span)?))
 }
 
 /// `linalg.det(a)` of a stack of square matrices.

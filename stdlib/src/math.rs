@@ -310,7 +310,7 @@ fn nonzero(_interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let a = array_arg(&s, 0, call)?;
     let v = a.realize(call.span)?;
     let nd = a.ndim().max(1);
-    let shape = if a.ndim() == 0 { vec![1] } else { a.shape.clone() };
+    let shape = if a.ndim() == 0 { vec![1] } else { a.shape.to_vec() };
     let mut coords: Vec<Vec<i64>> = vec![Vec::new(); nd];
     for i in 0..v.size() {
         if v.get_flat(i).as_bool() {

@@ -117,7 +117,7 @@ fn sorted(a: &Array, axis: Option<i64>, arg: bool, span: Span) -> R<Array> {
         Some(ax) => (a.clone(), arrays::normalize_axis(ax, a.ndim(), span)?),
     };
     let dtype = if arg { DType::Int64 } else { x.dtype };
-    let mut out = arrays::library(Rc::new(SortFn { axis, arg }), &[x.clone()], dtype, x.shape.clone(), span)?;
+    let mut out = arrays::library(Rc::new(SortFn { axis, arg }), &[x.clone()], dtype, x.shape.to_vec(), span)?;
     out.is_scalar = false;
     Ok(out)
 }
@@ -193,7 +193,7 @@ fn q_of(q: &Value, percent: bool, span: Span) -> R<(Vec<f64>, Vec<usize>, QKind)
             let vals: Vec<f64> = (0..v.size()).map(|i| v.get_flat(i).as_f64()).collect();
             let f32 = arr.dtype == DType::Float32;
             let integer = !percent && !arr.dtype.is_float();
-            (vals, arr.shape.clone(), QKind { f32, weak: false, integer })
+            (vals, arr.shape.to_vec(), QKind { f32, weak: false, integer })
         }
     };
     if shape.len() > 2 {

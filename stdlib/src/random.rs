@@ -235,11 +235,11 @@ fn param_shape(arrays: &[&Array], size: Option<Vec<usize>>, span: Span) -> R<Vec
     if let Some(s) = &size {
         shapes.push(s.clone());
     }
-    shapes.extend(arrays.iter().map(|a| a.shape.clone()));
+    shapes.extend(arrays.iter().map(|a| a.shape.to_vec()));
     let mut out: Vec<usize> = Vec::new();
     for (i, s) in shapes.iter().enumerate() {
         out = match broadcast_shapes(&out, s) {
-            Some(b) => b,
+            Some(b) => b.to_vec(),
             None => {
                 let j = (0..i).find(|&j| broadcast_shapes(&shapes[j], s).is_none()).unwrap_or(0);
                 return Err(err(

@@ -88,5 +88,5 @@ fn rolling(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
     };
     let func = Rc::new(Rolling { stat, window: window as usize });
     let shape = a.shape.clone();
-    arrays::library(func, &[a], DType::Float64, shape, call.span).map(Value::Array)
+    arrays::library(func, &[a], DType::Float64, shape.to_vec(), call.span).map(Value::Array)
 }

@@ -344,7 +344,7 @@ fn roll(interp: &mut Interp, call: &mut CallArgs) -> R<Value> {
             let flat = arrays::reshape_to(&a, vec![a.size()], call.span)?;
             let total: i64 = shifts.iter().sum();
             let r = roll_axis(&flat, 0, total, call)?;
-            Ok(Value::Array(arrays::reshape_to(&r, a.shape.clone(), call.span)?))
+            Ok(Value::Array(arrays::reshape_to(&r, a.shape.to_vec(), call.span)?))
         }
         Some(axes) => {
             if shifts.len() != axes.len() && shifts.len() != 1 && axes.len() != 1 {

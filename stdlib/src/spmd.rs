@@ -199,7 +199,7 @@ fn gather(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     }
     let mut shape = a.shape.clone();
     shape[0] = rows;
-    Ok(local(dist::array_from_bytes(a.dtype(), shape, &bytes), call.span))
+    Ok(local(dist::array_from_bytes(a.dtype(), shape.to_vec(), &bytes), call.span))
 }
 
 fn scatter(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
@@ -220,7 +220,7 @@ fn scatter(_: &mut Interp, call: &mut CallArgs) -> R<Value> {
     let mut shape = whole.shape.clone();
     shape[0] = hi - lo;
     let bytes = &dist::array_bytes(&whole)[lo * rl..hi * rl];
-    Ok(local(dist::array_from_bytes(whole.dtype(), shape, bytes), call.span))
+    Ok(local(dist::array_from_bytes(whole.dtype(), shape.to_vec(), bytes), call.span))
 }
 
 fn layout_of(v: &Value, span: Span) -> R<Option<Layout>> {

@@ -157,7 +157,7 @@ pub(super) fn realise_rank_local(root: &NodeRef) -> Result<(), Diagnostic> {
     let mut copy: Vec<NodeRef> = Vec::with_capacity(order.len());
     for n in &order {
         let made = if let Some(f) = dist_of(n) {
-            graph::constant(gather_whole(f.as_dist().expect("dist leaf")), n.span)
+            graph::constant(gather_whole(f.as_dist().expect("dist leaf"))?, n.span)
         } else if n.is_realised() {
             n.clone()
         } else {

@@ -240,6 +240,11 @@ impl Builder {
                     self.push(InstKind::Select { cond: vc, a: va, b: vb }, dtype)
                 }
                 Op::Broadcast { x } => self.emit(x, &map.broadcast(&x.shape, &n.shape))?,
+                Op::View { x, view } if super::generator_rows(x, view).is_some() => {
+                    let mut m = map.clone();
+                    m.off[0] += super::generator_rows(x, view).unwrap_or(0) as i64;
+                    self.emit(x, &m)?
+                }
                 Op::View { x, view } => {
                     let base = x.value_unsynced().ok_or_else(|| internal("view of a pending node reached a kernel"))?;
                     let base = contiguous(base);

@@ -32,6 +32,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
+pub(crate) use reduce::Prep;
 #[cfg(feature = "_ptx")]
 pub use gpu::cpu_executor;
 pub use run::{compile_times, compiled_kernel, CacheEntry};
@@ -179,10 +180,29 @@ fn role_of(n: &NodeRef) -> Role {
     })
 }
 
+/// The first row of `view` when it is a block of whole rows of the pending generator
+/// `x` (a rank's rows of `arange`/`linspace`/`eye`, `dist`): fused as the generator at
+/// indices shifted by that many rows, so no buffer holds the whole generator.
+pub(super) fn generator_rows(x: &NodeRef, view: &graph::ViewSpec) -> Option<usize> {
+    if x.is_realised() || !x.with_op(|op| matches!(op, Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. })) {
+        return None;
+    }
+    let rl: usize = x.shape.iter().skip(1).product();
+    let whole_rows = !x.shape.is_empty()
+        && view.shape.len() == x.shape.len()
+        && view.shape[1..] == x.shape[1..]
+        && view.strides[..] == hpxl_runtime::contiguous_strides(&x.shape)[..]
+        && rl > 0
+        && view.offset % rl == 0
+        && view.offset / rl + view.shape[0] <= x.shape[0];
+    whole_rows.then_some(view.offset / rl)
+}
+
 /// Nodes cheap enough to recompute in every kernel that uses them (Note [Shared nodes]).
 fn cheap(n: &NodeRef) -> bool {
     n.with_op(|op| match op {
         Op::Const(_) | Op::Iota { .. } | Op::Linspace { .. } | Op::Eye { .. } => true,
+        Op::View { x, view } if generator_rows(x, view).is_some() => true,
         Op::View { x, .. } | Op::Reshape { x } => x.is_realised(),
         Op::Broadcast { x } | Op::Cast { x } => x.is_realised() || cheap(x),
         _ => false,
@@ -194,6 +214,7 @@ fn needs_materialised_inputs(n: &NodeRef, role: Role) -> Vec<NodeRef> {
     n.with_op(|op| match (role, op) {
         (Role::Library, _) => graph::op_inputs_of(op),
         (Role::Scatter, Op::Scatter { base, .. }) => vec![base.clone()],
+        (_, Op::View { x, view }) if generator_rows(x, view).is_some() => Vec::new(),
         (_, Op::View { x, .. }) | (_, Op::Reshape { x }) => vec![x.clone()],
         _ => Vec::new(),
     })
@@ -477,6 +498,44 @@ pub fn realize_all(roots: &[NodeRef]) -> Result<(), Diagnostic> {
         if let Some((start, bytes, label)) = profile {
             crate::control::record(label, n.span, start.elapsed().as_nanos() as u64, bytes);
         }
+        graph::set_realised(&n, value);
+    }
+    Ok(())
+}
+
+/// NumPy's pairwise sums, in `loop_dtype`, of the flat ranges `segs` of `x` (each value
+/// transformed by `prep` first, as the moments do), with `x`'s
+/// elementwise producers fused into the kernel that reads it (what a full `sum` fuses):
+/// one pass over the data, no buffer for `x`. The local partials of a distributed sum
+/// (`dist::reduce`). None on the interp backend or when the kernel is declined.
+pub(crate) fn pairwise_segments<T: crate::interp::Num>(
+    x: &NodeRef,
+    loop_dtype: hpxl_runtime::DType,
+    segs: &[(usize, usize)],
+    prep: Prep<T>,
+) -> Result<Option<Vec<T>>, Diagnostic> {
+    if backend() == Backend::Interp || x.shape.is_empty() || x.shape.iter().product::<usize>() == 0 {
+        return Ok(None);
+    }
+    let axes: Vec<usize> = (0..x.shape.len()).collect();
+    let op = Op::Reduce { op: crate::ops::ReduceOp::Sum, loop_dtype, x: x.clone(), axes, keepdims: false };
+    let r = graph::raw_node(op, loop_dtype, vec![], x.span);
+    realize_producers(&r)?;
+    reduce::pairwise_segments(&r, segs, prep)
+}
+
+/// Runs every node the kernel of `root` reads as a buffer (its materialised pending
+/// inputs), not `root` itself.
+fn realize_producers(root: &NodeRef) -> Result<(), Diagnostic> {
+    let roots = std::slice::from_ref(root);
+    let order = pending_post_order(roots);
+    let Partition { materialised, .. } = partition(&order, roots, &HashSet::new());
+    for n in order {
+        if Rc::ptr_eq(&n, root) || !materialised.contains(&key(&n)) || n.is_realised() {
+            continue;
+        }
+        crate::control::poll(n.span)?;
+        let value = run::materialise(&n, role_of(&n))?;
         graph::set_realised(&n, value);
     }
     Ok(())

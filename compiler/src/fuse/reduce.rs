@@ -32,7 +32,7 @@ const FILL: usize = 2048;
 const LEAF_DIRECT: usize = 1 << 15;
 
 /// An in-place transformation of filled values before they are summed.
-type Prep<'p, T> = Option<&'p (dyn Fn(&mut [T]) + Sync)>;
+pub(crate) type Prep<'p, T> = Option<&'p (dyn Fn(&mut [T]) + Sync)>;
 /// Subtrees at least this long are summed in parallel halves.
 const PAR_SUM: usize = 1 << 17;
 /// Block length for parallel selections and counts within one row.
@@ -149,6 +149,56 @@ pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     // The plan owns the inputs the kernel reads until here.
     drop(plan);
     out.map_err(|e| Diagnostic::new(e.code, e.message).with_label(n.span, ""))
+}
+
+/// NumPy's pairwise sums of the flat ranges `segs` of the input of the full sum `n`
+/// (after `prep`, as `moments` transforms its values), whose elementwise producers are
+/// fused into the kernel that fills them (as `run` fuses them into its chunks): the
+/// local partials of a distributed sum (Note
+/// [Distributed reductions] in `dist::reduce`). A subtree of the pairwise tree is the
+/// recursion on its sub-slice, so each value is the single-process subtree bit for bit.
+/// None when the kernel is declined (the caller realises the input instead).
+pub(super) fn pairwise_segments<T: Num>(
+    n: &NodeRef,
+    segs: &[(usize, usize)],
+    prep: Prep<T>,
+) -> Result<Option<Vec<T>>, Diagnostic> {
+    let (loop_dtype, x) = n
+        .with_op(|o| match o {
+            Op::Reduce { loop_dtype, x, .. } => Some((*loop_dtype, x.clone())),
+            _ => None,
+        })
+        .ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: segment sums of a non-reduction"))?;
+    let nd = x.shape.len();
+    let space = x.shape.clone();
+    let identity: Vec<usize> = (0..nd).collect();
+    let mut b = Builder::new(space.to_vec());
+    let v = b.emit(&x, &Map::permutation(&identity, nd))?;
+    let v = b.cast(v, loop_dtype);
+    let strides: Vec<i64> = hpxl_runtime::contiguous_strides(&space).iter().map(|&s| s as i64).collect();
+    let (plan, _) = finish(b, vec![(v, loop_dtype, 0, strides)], &[]);
+    super::check(&plan.kernel)?;
+    let elements: usize = segs.iter().map(|&(_, len)| len).sum();
+    let Ok(compiled) = kernel_for_launch(&plan.kernel, elements) else { return Ok(None) };
+    plan.sync_host();
+    drop(x);
+    telemetry::add::kernel_launches(1);
+    let args = plan.args(&[std::ptr::null_mut()]);
+    let k0 = &plan.kernel;
+    let plain = k0.ndim == 1
+        && k0.body.len() == 1
+        && k0.body[0].kind == crate::kir::InstKind::Load { input: 0 }
+        && k0.inputs[0].inner == crate::kir::Stride::Unit
+        && k0.inputs[0].dtype == loop_dtype;
+    let direct = plain.then(|| {
+        let item = loop_dtype.itemsize();
+        (plan.inputs[0].data.as_ptr() as usize + (plan.inputs[0].offset as usize) * item, item)
+    });
+    let src = Source { compiled: &compiled, args: &args, out_word: plan.kernel.output_word(0), direct };
+    let sums = segs.iter().map(|&(s, len)| pairwise::<T>(&src, s, len, prep)).collect();
+    // The plan owns the inputs the kernel reads until here.
+    drop(plan);
+    Ok(Some(sums))
 }
 
 type KResult = Result<NdArray, interp::KernelError>;
@@ -363,7 +413,8 @@ fn fast_extreme<T: Num, const MAX: bool>(src: &Source, rows: Rows, i: usize) -> 
     };
     let start = i * rows.k;
     // One result per block of SEL_BLOCK elements (a single block for short rows).
-    let (block, blocks) = if rows.m == 1 && rows.k >= 2 * SEL_BLOCK { (SEL_BLOCK, rows.k.div_ceil(SEL_BLOCK)) } else { (rows.k, 1) };
+    let (block, blocks) =
+        if rows.m == 1 && rows.k >= 2 * SEL_BLOCK { (SEL_BLOCK, rows.k.div_ceil(SEL_BLOCK)) } else { (rows.k, 1) };
     let parts = if blocks > 1 {
         exec::map_indices(blocks, |b| range(start + b * block, block.min(rows.k - b * block)))
     } else {

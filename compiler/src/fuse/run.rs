@@ -351,7 +351,7 @@ pub(super) fn zero_copy(n: &NodeRef) -> bool {
 pub(super) fn map_group(members: &[NodeRef]) -> Result<Vec<NdArray>, Diagnostic> {
     let shape = members[0].shape.clone();
     let rank = shape.len();
-    let mut b = Builder::new(shape.clone());
+    let mut b = Builder::new(shape.to_vec());
     let strides: Vec<i64> = hpxl_runtime::contiguous_strides(&shape).iter().map(|&s| s as i64).collect();
     let mut outputs = Vec::with_capacity(members.len());
     for n in members {
@@ -383,7 +383,7 @@ pub(super) fn map_group(members: &[NodeRef]) -> Result<Vec<NdArray>, Diagnostic>
 /// A node computed by one map kernel into a fresh buffer.
 fn map(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     let rank = n.shape.len();
-    let mut b = Builder::new(n.shape.clone());
+    let mut b = Builder::new(n.shape.to_vec());
     let v = b.emit(n, &Map::identity(rank))?;
     let strides: Vec<i64> = hpxl_runtime::contiguous_strides(&n.shape).iter().map(|&s| s as i64).collect();
     let (plan, _) = finish(b, vec![(v, n.dtype, 0, strides)], &[]);

@@ -13,7 +13,7 @@ use hpxl_runtime::{DType, Element, NdArray};
 fn map1<T: Ty, O: Ty>(x: &NdArray, out_dtype: DType, f: impl Fn(T) -> O) -> KResult {
     let v = to_vec::<T>(x);
     let out: Vec<O> = v.iter().map(|&e| f(e)).collect();
-    Ok(make(out, x.shape.clone(), out_dtype))
+    Ok(make(out, x.shape.to_vec(), out_dtype))
 }
 
 /// `x` is first converted to `loop_dtype`, the op computed in `loop_dtype`, the result
@@ -126,7 +126,7 @@ fn map2<T: Ty, O: Ty>(
 ) -> KResult {
     // Strided views of the output's shape (stencils: `u[:-2, 1:-1] + u[2:, 1:-1]`) are
     // read row by row in place rather than copied first.
-    if a.shape == out_shape && b.shape == out_shape && !(a.is_contiguous() && b.is_contiguous()) {
+    if a.shape[..] == out_shape[..] && b.shape[..] == out_shape[..] && !(a.is_contiguous() && b.is_contiguous()) {
         if let (Some(ad), Some(bd)) = (T::slice(&a.data), T::slice(&b.data)) {
             let (rows_a, rows_b) = (inner_rows(a), inner_rows(b));
             let mut out: Vec<O> = Vec::with_capacity(a.size());
@@ -158,22 +158,28 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray, loop_dtype: DType, out_dty
     // Moved into whichever loop runs: the result keeps it as its shape.
     let s = shape;
     match op {
-        Lt => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x < y)),
-        Le => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x <= y)),
-        Gt => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x > y)),
-        Ge => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x >= y)),
-        Eq => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x == y)),
-        Ne => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x != y)),
-        LogicalAnd => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x.to_bool() && y.to_bool())),
-        LogicalOr => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x.to_bool() || y.to_bool())),
-        LogicalXor => with_type!(loop_dtype, T => map2(a, b, s, out_dtype, |x: T, y: T| x.to_bool() != y.to_bool())),
+        Lt => with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x < y)),
+        Le => with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x <= y)),
+        Gt => with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x > y)),
+        Ge => with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x >= y)),
+        Eq => with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x == y)),
+        Ne => with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x != y)),
+        LogicalAnd => {
+            with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x.to_bool() && y.to_bool()))
+        }
+        LogicalOr => {
+            with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x.to_bool() || y.to_bool()))
+        }
+        LogicalXor => {
+            with_type!(loop_dtype, T => map2(a, b, s.to_vec(), out_dtype, |x: T, y: T| x.to_bool() != y.to_bool()))
+        }
         _ => match loop_dtype {
-            DType::Float32 => float_binary::<f32>(op, a, b, s, out_dtype),
-            DType::Float64 => float_binary::<f64>(op, a, b, s, out_dtype),
+            DType::Float32 => float_binary::<f32>(op, a, b, s.to_vec(), out_dtype),
+            DType::Float64 => float_binary::<f64>(op, a, b, s.to_vec(), out_dtype),
             DType::Bool => match op {
-                Add | Maximum | Fmax | BitOr => map2(a, b, s, out_dtype, |x: bool, y: bool| x | y),
-                Mul | Minimum | Fmin | BitAnd => map2(a, b, s, out_dtype, |x: bool, y: bool| x & y),
-                BitXor => map2(a, b, s, out_dtype, |x: bool, y: bool| x ^ y),
+                Add | Maximum | Fmax | BitOr => map2(a, b, s.to_vec(), out_dtype, |x: bool, y: bool| x | y),
+                Mul | Minimum | Fmin | BitAnd => map2(a, b, s.to_vec(), out_dtype, |x: bool, y: bool| x & y),
+                BitXor => map2(a, b, s.to_vec(), out_dtype, |x: bool, y: bool| x ^ y),
                 Sub => Err(KernelError::new(
                     Code::DType,
                     "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, \
@@ -181,7 +187,7 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray, loop_dtype: DType, out_dty
                 )),
                 _ => Err(dtype_error(op.name(), loop_dtype)),
             },
-            int => with_type!(int, T => int_binary::<T>(op, a, b, s, out_dtype)),
+            int => with_type!(int, T => int_binary::<T>(op, a, b, s.to_vec(), out_dtype)),
         },
     }
 }

@@ -85,11 +85,11 @@ pub fn matmul(a: &NdArray, b: &NdArray, out_dtype: DType) -> KResult {
     if !b_vec {
         out_shape.push(m);
     }
-    let geometry = Geometry { batch, a_batch: a_batch.to_vec(), b_batch: b_batch.to_vec(), n, k, m };
+    let geometry = Geometry { batch: batch.to_vec(), a_batch: a_batch.to_vec(), b_batch: b_batch.to_vec(), n, k, m };
     match out_dtype {
-        DType::Float64 => float_matmul::<f64>(a, b, &geometry, out_shape),
-        DType::Float32 => float_matmul::<f32>(a, b, &geometry, out_shape),
-        _ => with_type!(out_dtype, T => exact_matmul::<T>(a, b, &geometry, out_shape)),
+        DType::Float64 => float_matmul::<f64>(a, b, &geometry, out_shape.to_vec()),
+        DType::Float32 => float_matmul::<f32>(a, b, &geometry, out_shape.to_vec()),
+        _ => with_type!(out_dtype, T => exact_matmul::<T>(a, b, &geometry, out_shape.to_vec())),
     }
 }
 

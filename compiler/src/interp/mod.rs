@@ -21,7 +21,7 @@ pub(crate) use reduce::{
 pub use scan::scan;
 
 use hpxl_grammar::Code;
-use hpxl_runtime::{cast_slice, DType, NdArray};
+use hpxl_runtime::{cast_slice, DType, NdArray, Shape};
 use std::borrow::Cow;
 
 pub(crate) use num::{Float, Num, Ty};
@@ -50,9 +50,12 @@ impl std::error::Error for KernelError {}
 pub type KResult = Result<NdArray, KernelError>;
 
 /// NumPy broadcasting of two shapes; `None` when they are incompatible.
-pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
+pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Shape> {
+    if a == b {
+        return Some(Shape::from_slice(a));
+    }
     let n = a.len().max(b.len());
-    let mut out = vec![0usize; n];
+    let mut out = Shape::from_elem(0, n);
     for i in 0..n {
         let da = if i < n - a.len() { 1 } else { a[i - (n - a.len())] };
         let db = if i < n - b.len() { 1 } else { b[i - (n - b.len())] };
@@ -87,7 +90,12 @@ pub fn broadcast_to(x: &NdArray, shape: &[usize]) -> Option<NdArray> {
             return None;
         }
     }
-    Some(NdArray { data: x.data.clone(), shape: shape.to_vec(), strides, offset: x.offset })
+    Some(NdArray {
+        data: x.data.clone(),
+        shape: hpxl_runtime::Shape::from_slice(shape),
+        strides: strides.into(),
+        offset: x.offset,
+    })
 }
 
 /// A shape as NumPy prints it in messages: `(2,3)`, `(4,)`, `()`.

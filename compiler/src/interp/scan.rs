@@ -26,7 +26,7 @@ pub fn scan(op: ScanOp, x: &NdArray, axis: usize, out_dtype: DType) -> KResult {
     for (pos, &src) in perm.iter().enumerate() {
         strides[src] = scanned.strides[pos];
     }
-    let back = NdArray { data: scanned.data.clone(), shape: x.shape.clone(), strides, offset: 0 };
+    let back = NdArray { data: scanned.data.clone(), shape: x.shape.clone(), strides: strides.into(), offset: 0 };
     Ok(back.to_contiguous())
 }
 
@@ -57,5 +57,5 @@ fn scan_rows<T: Num>(op: ScanOp, view: &NdArray, k: usize) -> KResult {
             }
         }
     }
-    Ok(make(v, view.shape.clone(), T::DTYPE))
+    Ok(make(v, view.shape.to_vec(), T::DTYPE))
 }

@@ -64,10 +64,7 @@ impl OrderNum for f64 {
 }
 
 fn alloc_error(n: usize, dtype: DType) -> KernelError {
-    KernelError::new(
-        Code::Alloc,
-        format!("cannot allocate an array of {n} {} elements for sorting", dtype.name()),
-    )
+    KernelError::new(Code::Alloc, format!("cannot allocate an array of {n} {} elements for sorting", dtype.name()))
 }
 
 /// The input with `axes` (sorted) moved innermost, contiguous: `rows` lanes of `len`.
@@ -134,7 +131,7 @@ fn unpermute(r: NdArray, perm: &[usize]) -> NdArray {
         shape[p] = r.shape[i];
         strides[p] = r.strides[i];
     }
-    NdArray { data: r.data, shape, strides, offset: r.offset }.to_contiguous()
+    NdArray { data: r.data, shape: shape.into(), strides: strides.into(), offset: r.offset }.to_contiguous()
 }
 
 /// `sort` / `argsort` along one axis (stable; NaN last). `axis=None` is a flattened
@@ -160,11 +157,12 @@ impl LibraryFn for SortFn {
 
     fn eval(&self, inputs: &[NdArray], _dtype: DType, shape: &[usize]) -> Result<NdArray, KernelError> {
         let x = inputs.first().ok_or_else(|| KernelError::new(Code::Internal, "sort: no input"))?;
-        if self.axis >= x.ndim() || x.shape != shape {
+        if self.axis >= x.ndim() || x.shape[..] != *shape {
             return Err(KernelError::new(Code::Internal, "sort: axis or shape does not match the input"));
         }
         let l = lanes(x, &[self.axis]);
-        let r = with_type!(x.dtype(), T => if self.arg { sort_lanes::<T, true>(&l)? } else { sort_lanes::<T, false>(&l)? });
+        let r =
+            with_type!(x.dtype(), T => if self.arg { sort_lanes::<T, true>(&l)? } else { sort_lanes::<T, false>(&l)? });
         Ok(unpermute(r, &l.perm))
     }
 }
@@ -178,10 +176,8 @@ fn sort_lanes<T: OrderNum, const ARG: bool>(l: &Lanes) -> Result<NdArray, Kernel
         let mut out = take_vec::<i64>(n)?;
         for_rows(l.rows, len, len, &mut out, |r, dst| {
             let row = &src[r * len..(r + 1) * len];
-            radix::sort_into(len, &|i| Pair { key: row[i].tie_key(), index: i as u64 }, dst, &|p: Pair| {
-                p.index as i64
-            })
-            .map_err(|_| alloc_error(len, DType::Int64))
+            radix::sort_into(len, &|i| Pair { key: row[i].tie_key(), index: i as u64 }, dst, &|p: Pair| p.index as i64)
+                .map_err(|_| alloc_error(len, DType::Int64))
         })?;
         Ok(NdArray::from_data(i64::wrap(out), shape))
     } else {
@@ -290,7 +286,11 @@ fn stat_lanes<T: OrderNum>(f: &StatFn, l: &Lanes, nq: usize, dtype: DType) -> Re
         let row = &src[r * len..(r + 1) * len];
         // The NaN count decides the usable length of nan-variants, so it comes first
         // for them; otherwise it is a by-product of the selection.
-        let nans = if f.omit_nan && T::IS_FLOAT { row.iter().filter(|x| x.key() == T::NAN_KEY.unwrap_or(0)).count() } else { 0 };
+        let nans = if f.omit_nan && T::IS_FLOAT {
+            row.iter().filter(|x| x.key() == T::NAN_KEY.unwrap_or(0)).count()
+        } else {
+            0
+        };
         let m = len - nans;
         if m == 0 {
             dst.fill(if picks { T::NAN_KEY.unwrap_or(0) } else { nan_bits });
@@ -347,7 +347,11 @@ fn stat_lanes<T: OrderNum>(f: &StatFn, l: &Lanes, nq: usize, dtype: DType) -> Re
             out[j * l.rows + r] = per_lane[r * nq + j];
         }
     }
-    Ok(if picks { Values::Keys(out, dtype) } else { Values::Float(out.into_iter().map(f64::from_bits).collect(), dtype) })
+    Ok(if picks {
+        Values::Keys(out, dtype)
+    } else {
+        Values::Float(out.into_iter().map(f64::from_bits).collect(), dtype)
+    })
 }
 
 /// `median(|x - median(x)|) / scale` of one lane with `m` usable (non-NaN when
@@ -387,7 +391,7 @@ pub struct UniqueWants {
 /// first index, the inverse (in the input's shape) and the counts as asked for.
 pub fn unique(x: &NdArray, wants: UniqueWants) -> Result<Vec<NdArray>, KernelError> {
     let flat = x.to_contiguous();
-    with_type!(flat.dtype(), T => unique_typed::<T>(&flat, x.shape.clone(), wants))
+    with_type!(flat.dtype(), T => unique_typed::<T>(&flat, x.shape.to_vec(), wants))
 }
 
 fn unique_typed<T: OrderNum>(x: &NdArray, shape: Vec<usize>, wants: UniqueWants) -> Result<Vec<NdArray>, KernelError> {

@@ -107,7 +107,7 @@ impl LibraryFn for Rolling {
         let [input] = inputs else {
             return Err(KernelError::new(Code::Internal, format!("{}: expected one input", self.stat.name())));
         };
-        if dtype != DType::Float64 || input.shape != shape || shape.is_empty() || self.window == 0 {
+        if dtype != DType::Float64 || input.shape[..] != *shape || shape.is_empty() || self.window == 0 {
             return Err(KernelError::new(
                 Code::Internal,
                 format!("{}: node {dtype}{shape:?} does not fit its input {:?}", self.stat.name(), input.shape),

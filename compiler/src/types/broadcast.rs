@@ -1,6 +1,7 @@
 //! NumPy broadcasting of two shapes.
 
 use super::TypeError;
+use hpxl_runtime::Shape;
 
 /// A shape as NumPy prints it in broadcast errors: `(2,3)`, `(4,)`, `()`.
 fn shape_text(shape: &[usize]) -> String {
@@ -15,9 +16,12 @@ fn shape_text(shape: &[usize]) -> String {
 /// result axis is the common length, where a length of 1 stretches to the other.
 /// Otherwise NumPy's error, "operands could not be broadcast together with shapes
 /// (2,3) (4,) " (trailing space included, as NumPy prints it).
-pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>, TypeError> {
+pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Shape, TypeError> {
+    if a == b {
+        return Ok(Shape::from_slice(a));
+    }
     let n_dims = a.len().max(b.len());
-    let mut out_shape = vec![0; n_dims];
+    let mut out_shape = Shape::from_elem(0, n_dims);
     for axis_from_end in 0..n_dims {
         let dim_of = |shape: &[usize]| shape.len().checked_sub(axis_from_end + 1).map_or(1, |axis_idx| shape[axis_idx]);
         let (da, db) = (dim_of(a), dim_of(b));

@@ -91,7 +91,7 @@ fn array_to_string(a: &NdArray, separator: &str, prefix: &str, line_width: usize
     let values = gather(a, &axis_indices);
     let formatter = ElementFormatter::new(&values, a.dtype(), a.ndim() == 0);
     let texts = values.iter().map(|&v| formatter.format(v)).collect();
-    let shown = Shown { texts, shown_shape, full_shape: a.shape.clone(), summarise };
+    let shown = Shown { texts, shown_shape, full_shape: a.shape.to_vec(), summarise };
     let hanging_indent = format!(" {}", " ".repeat(prefix.len()));
     let mut strides = vec![1usize; shown.shown_shape.len()];
     for d in (0..strides.len().saturating_sub(1)).rev() {
