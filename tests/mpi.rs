@@ -184,3 +184,43 @@ fn rank_dependent_distributed_work_is_a_diagnostic_not_a_hang() {
     }
     let _ = std::fs::remove_file(&script);
 }
+
+#[test]
+fn a_rank_that_dies_ends_the_job() {
+    // A rank killed mid-run (here by SIGKILL, as an out-of-memory kill would) must not
+    // leave the others waiting in a halo exchange or a collective: the job exits non-zero.
+    let script = std::env::temp_dir().join(format!("hpxl_mpi_die_{}.hx", std::process::id()));
+    std::fs::write(
+        &script,
+        "u = zeros((400, 400), dist=\"block\")\nfor step in range(1000000):\n    \
+         u[1:-1, 1:-1] += 0.1 * (u[:-2, 1:-1] + u[2:, 1:-1] - 2 * u[1:-1, 1:-1])\n    realize(u)\n",
+    )
+    .unwrap();
+    let mut job = Command::new("timeout")
+        .args(["60", "mpirun", "-n", "2", HPXL])
+        .arg(&script)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot start mpirun (is MPICH installed?)");
+    // Wait until both ranks run, then kill one of them.
+    let pattern = format!("^{HPXL} {}", script.display());
+    let start = std::time::Instant::now();
+    let victim = loop {
+        let out = Command::new("pgrep").args(["-f", &pattern]).output().expect("pgrep");
+        let pids: Vec<String> = String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_string).collect();
+        if pids.len() >= 2 {
+            break pids[1].clone();
+        }
+        assert!(start.elapsed().as_secs() < 30, "the ranks did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let killed = Command::new("kill").args(["-9", &victim]).status().expect("kill");
+    assert!(killed.success());
+    let status = job.wait().expect("mpirun");
+    let _ = std::fs::remove_file(&script);
+    assert!(start.elapsed().as_secs() < 45, "took {:?}", start.elapsed());
+    assert!(!status.success(), "the job reported success after a rank died");
+    assert_ne!(status.code(), Some(124), "the job hung after a rank died");
+}
