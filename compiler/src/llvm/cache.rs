@@ -24,11 +24,17 @@ const SOURCES: &[&str] = &[
     include_str!("cpu.rs"),
     include_str!("emit.rs"),
     include_str!("math.rs"),
+    include_str!("divmod.rs"),
     include_str!("../jit/plan.rs"),
     include_str!("../kir/mod.rs"),
+    // `math.rs` transcribes these kernels with their constants.
+    include_str!("../vmath/mod.rs"),
     include_str!("../vmath/common.rs"),
     include_str!("../vmath/trig.rs"),
     include_str!("../vmath/explog.rs"),
+    include_str!("../vmath/hyper.rs"),
+    include_str!("../vmath/lite.rs"),
+    include_str!("../vmath/powroot.rs"),
 ];
 
 fn fnv(seed: u64, parts: &[&[u8]]) -> u64 {
