@@ -25,6 +25,8 @@ const SOURCES: &[&str] = &[
     include_str!("emit.rs"),
     include_str!("math.rs"),
     include_str!("divmod.rs"),
+    // The PTX kernels are cached under the same key scheme.
+    include_str!("../ptx/mod.rs"),
     include_str!("../jit/plan.rs"),
     include_str!("../kir/mod.rs"),
     // `math.rs` transcribes these kernels with their constants.
