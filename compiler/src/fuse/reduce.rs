@@ -123,16 +123,7 @@ pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     drop(x);
     telemetry::add::kernel_launches(1);
     let args = plan.args(&[std::ptr::null_mut()]);
-    let k0 = &plan.kernel;
-    let plain = k0.ndim == 1
-        && k0.body.len() == 1
-        && k0.body[0].kind == crate::kir::InstKind::Load { input: 0 }
-        && k0.inputs[0].inner == crate::kir::Stride::Unit
-        && k0.inputs[0].dtype == value_dtype;
-    let direct = plain.then(|| {
-        let item = value_dtype.itemsize();
-        (plan.inputs[0].data.as_ptr() as usize + (plan.inputs[0].offset as usize) * item, item)
-    });
+    let direct = direct_input(&plan, value_dtype);
     let src = Source { compiled: &compiled, args: &args, out_word: plan.kernel.output_word(0), direct };
     let out = match op {
         Any | All | CountNonzero => logical(op, &src, rows, out_shape, n.dtype),
@@ -184,16 +175,7 @@ pub(super) fn pairwise_segments<T: Num>(
     drop(x);
     telemetry::add::kernel_launches(1);
     let args = plan.args(&[std::ptr::null_mut()]);
-    let k0 = &plan.kernel;
-    let plain = k0.ndim == 1
-        && k0.body.len() == 1
-        && k0.body[0].kind == crate::kir::InstKind::Load { input: 0 }
-        && k0.inputs[0].inner == crate::kir::Stride::Unit
-        && k0.inputs[0].dtype == loop_dtype;
-    let direct = plain.then(|| {
-        let item = loop_dtype.itemsize();
-        (plan.inputs[0].data.as_ptr() as usize + (plan.inputs[0].offset as usize) * item, item)
-    });
+    let direct = direct_input(&plan, loop_dtype);
     let src = Source { compiled: &compiled, args: &args, out_word: plan.kernel.output_word(0), direct };
     let sums = segs.iter().map(|&(s, len)| pairwise::<T>(&src, s, len, prep)).collect();
     // The plan owns the inputs the kernel reads until here.
@@ -204,6 +186,21 @@ pub(super) fn pairwise_segments<T: Num>(
 type KResult = Result<NdArray, interp::KernelError>;
 
 /// Runs `row(i)` for every row, rows spread over threads in fixed blocks.
+/// `Source::direct` of a plan: when its kernel only loads one contiguous input of the
+/// loop dtype (`sum(a)`), that input's (address of flat position 0, item size).
+fn direct_input(plan: &super::build::Plan, loop_dtype: DType) -> Option<(usize, usize)> {
+    let k = &plan.kernel;
+    let plain = k.ndim == 1
+        && k.body.len() == 1
+        && k.body[0].kind == crate::kir::InstKind::Load { input: 0 }
+        && k.inputs[0].inner == crate::kir::Stride::Unit
+        && k.inputs[0].dtype == loop_dtype;
+    plain.then(|| {
+        let item = loop_dtype.itemsize();
+        (plan.inputs[0].data.as_ptr() as usize + (plan.inputs[0].offset as usize) * item, item)
+    })
+}
+
 fn per_row<R: Send>(rows: Rows, row: impl Fn(usize) -> R + Sync) -> Vec<R> {
     let per_block = (exec::BLOCK / rows.k.max(1)).max(1);
     let blocks = rows.m.div_ceil(per_block);
