@@ -512,3 +512,29 @@ fn eager_fast_path_gives_the_general_paths_bits() {
         assert_eq!(results[0][i], results[2][i], "`{e}`: eager and interp backend differ");
     }
 }
+
+#[test]
+fn fused_variance_gives_the_interp_bits() {
+    // The fused second pass of var/std forms (x - mean)² inside the pairwise leaves of
+    // a direct input (`Float::sum_sq_dev`); every split of NumPy's pairwise tree — leaf
+    // lengths around 8, 128 and 256, the fill buffer, the direct leaf, the parallel
+    // halves — must give the interp backend's bits, for rows and whole arrays.
+    let mut results: Vec<Vec<Vec<u64>>> = Vec::new();
+    for backend in [Backend::Cranelift, Backend::Interp] {
+        let mut s = Session::builder().backend(backend).small_threshold(0).output(Box::new(std::io::sink())).build().unwrap();
+        let mut got = Vec::new();
+        for n in [1usize, 7, 8, 9, 127, 128, 129, 255, 256, 257, 2047, 2049, 32769, 140001, 300007] {
+            s.exec(&format!("x = ((arange({n}) * 0.6180339887498949) % 1.0) * 1e3 + 7.5\nxf = x.astype(float32)\nrealize(x, xf)")).unwrap();
+            for e in ["var(x)", "std(x)", "var(x, ddof=1)", "std(xf).astype(float64)", "var(x.reshape(1, -1), axis=1)"] {
+                s.exec(&format!("r = {e}")).unwrap();
+                got.push(s.get::<f64>("r").unwrap().iter().map(|v| v.to_bits()).collect());
+            }
+        }
+        s.exec("m = (((arange(3 * 50001) * 0.11) % 1.0) * 50.0).reshape(3, 50001)\nrealize(m)\nr = std(m, axis=1)").unwrap();
+        got.push(s.get::<f64>("r").unwrap().iter().map(|v| v.to_bits()).collect());
+        results.push(got);
+    }
+    for (i, (f, r)) in results[0].iter().zip(&results[1]).enumerate() {
+        assert_eq!(f, r, "case {i} (length {}, expression {}): fused and interp variances differ", i / 5, i % 5);
+    }
+}

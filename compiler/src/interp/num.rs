@@ -304,6 +304,9 @@ impl Num for bool {
 
 /// Float-only functions (NumPy has no integer loops for them).
 pub(crate) trait Float: Num {
+    /// `sum_slice` of `(x - mean)²` over `v`, the squares formed as the sum reads them
+    /// (the second pass of a variance, without a transformed copy): the same bits.
+    fn sum_sq_dev(v: &[Self], mean: Self) -> Self;
     fn div(a: Self, b: Self) -> Self;
     fn atan2(a: Self, b: Self) -> Self;
     fn hypot(a: Self, b: Self) -> Self;
@@ -355,58 +358,65 @@ extern "C" {
 /// needs; and where both halves of a split are leaves, their two independent chains of
 /// additions run in one loop, so that the add latency of one hides behind the other.
 macro_rules! pairwise_body {
-    ($t:ty, $a:expr, $rec:ident) => {{
+    ($t:ty, $a:expr, $rec:ident) => {
+        pairwise_body!($t, $a, |x: $t| x, |s: &[$t]| $rec(s))
+    };
+    // `$map` applied to every element as it is read: the sum of the mapped values in
+    // exactly the order of the plain sum (`Float::sum_sq_dev`).
+    ($t:ty, $a:expr, $map:expr, $rec:expr) => {{
         let a: &[$t] = $a;
+        let m = $map;
         let n = a.len();
         if n < 8 {
             let mut res: $t = 0.0;
             for &x in a {
-                res += x;
+                res += m(x);
             }
             res
         } else if n <= 128 {
             let (head, rest) = a.split_at(8);
-            let mut r = [head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]];
+            let mut r =
+                [m(head[0]), m(head[1]), m(head[2]), m(head[3]), m(head[4]), m(head[5]), m(head[6]), m(head[7])];
             // Whole groups of 8 through `chunks_exact` (no bounds checks, so the
             // eight partial sums vectorise), then the tail, as NumPy orders them.
             let mut groups = rest.chunks_exact(8);
             for g in &mut groups {
                 for j in 0..8 {
-                    r[j] += g[j];
+                    r[j] += m(g[j]);
                 }
             }
             let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
             for &x in groups.remainder() {
-                res += x;
+                res += m(x);
             }
             res
         } else if n <= 256 && n - (n / 2 - n / 2 % 8) <= 128 {
             // Both halves are leaves: sum them in one loop, so that the two chains of
             // additions overlap. Each leaf adds exactly as above.
             let (x, y) = a.split_at(n / 2 - n / 2 % 8);
-            let mut r = [x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]];
-            let mut q = [y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7]];
+            let mut r = [m(x[0]), m(x[1]), m(x[2]), m(x[3]), m(x[4]), m(x[5]), m(x[6]), m(x[7])];
+            let mut q = [m(y[0]), m(y[1]), m(y[2]), m(y[3]), m(y[4]), m(y[5]), m(y[6]), m(y[7])];
             let (mut gx, mut gy) = (x[8..].chunks_exact(8), y[8..].chunks_exact(8));
             // `x` is never longer than `y`, so `gx` runs out first and `zip` takes
             // nothing from `gy` that it then drops.
             for (g, h) in (&mut gx).zip(&mut gy) {
                 for j in 0..8 {
-                    r[j] += g[j];
-                    q[j] += h[j];
+                    r[j] += m(g[j]);
+                    q[j] += m(h[j]);
                 }
             }
             for h in &mut gy {
                 for j in 0..8 {
-                    q[j] += h[j];
+                    q[j] += m(h[j]);
                 }
             }
             let mut rx = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
             for &v in gx.remainder() {
-                rx += v;
+                rx += m(v);
             }
             let mut ry = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
             for &v in gy.remainder() {
-                ry += v;
+                ry += m(v);
             }
             rx + ry
         } else {
@@ -416,7 +426,8 @@ macro_rules! pairwise_body {
             // the recursive call, which has the same features.
             #[allow(unused_unsafe)]
             unsafe {
-                $rec(&a[..n2]) + $rec(&a[n2..])
+                let rec = $rec;
+                rec(&a[..n2]) + rec(&a[n2..])
             }
         }
     }};
@@ -593,6 +604,9 @@ macro_rules! impl_float {
         }
 
         impl Float for $t {
+            fn sum_sq_dev(v: &[Self], mean: Self) -> Self {
+                pairwise_sq_dev(v, mean)
+            }
             #[inline]
             fn div(a: Self, b: Self) -> Self {
                 a / b
@@ -762,6 +776,35 @@ macro_rules! impl_float {
         #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
         unsafe fn pairwise_sum_avx512(a: &[$t]) -> $t {
             pairwise_body!($t, a, pairwise_sum_avx512)
+        }
+
+        /// [`pairwise_sum`] of `(x - mean)²` (`Float::sum_sq_dev`).
+        pub(crate) fn pairwise_sq_dev(a: &[$t], mean: $t) -> $t {
+            use crate::vmath::Isa;
+            match crate::vmath::best_isa() {
+                // SAFETY: `best_isa` is one of `available_isas()`.
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx512 => unsafe { pairwise_sq_dev_avx512(a, mean) },
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx2Fma => unsafe { pairwise_sq_dev_avx2(a, mean) },
+                _ => pairwise_sq_dev_baseline(a, mean),
+            }
+        }
+
+        fn pairwise_sq_dev_baseline(a: &[$t], mean: $t) -> $t {
+            pairwise_body!($t, a, |x: $t| (x - mean) * (x - mean), |s: &[$t]| pairwise_sq_dev_baseline(s, mean))
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2")]
+        unsafe fn pairwise_sq_dev_avx2(a: &[$t], mean: $t) -> $t {
+            pairwise_body!($t, a, |x: $t| (x - mean) * (x - mean), |s: &[$t]| pairwise_sq_dev_avx2(s, mean))
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
+        unsafe fn pairwise_sq_dev_avx512(a: &[$t], mean: $t) -> $t {
+            pairwise_body!($t, a, |x: $t| (x - mean) * (x - mean), |s: &[$t]| pairwise_sq_dev_avx512(s, mean))
         }
     };
 }
