@@ -51,11 +51,23 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn fill<T: Ty>(&self, start: usize, buf: &mut [T]) {
-        if let Some(s) = self.slice::<T>(start, buf.len()) {
-            buf.copy_from_slice(s);
-            return;
+    /// Writes the values at `start..start + n` into `scratch` (`n <= FILL`) and returns
+    /// them.
+    fn fill<'s, T: Ty>(&self, start: usize, n: usize, scratch: &'s mut Scratch<T>) -> &'s mut [T] {
+        assert!(n <= FILL);
+        let buf = scratch.0.as_mut_ptr() as *mut T;
+        if let Some(s) = self.slice::<T>(start, n) {
+            // SAFETY: `buf` has room for FILL >= n values and does not overlap an input.
+            unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), buf, n) };
+        } else {
+            self.run_fill(start, n, buf);
         }
+        // SAFETY: the first `n` values were written just above.
+        unsafe { std::slice::from_raw_parts_mut(buf, n) }
+    }
+
+    /// Runs the kernel for positions `start..start + n`, writing them to `buf`.
+    fn run_fill<T: Ty>(&self, start: usize, n: usize, buf: *mut T) {
         let mut words = [0i64; 64];
         let mut heap;
         let a: &mut [i64] = if self.args.len() <= words.len() {
@@ -65,11 +77,12 @@ impl Source<'_> {
             heap = self.args.to_vec();
             &mut heap
         };
-        a[self.out_word] = buf.as_mut_ptr() as i64;
+        a[self.out_word] = buf as i64;
         a[self.out_word + 1] = -(start as i64);
         // SAFETY: the output access maps flat position p to buf[p - start], and the
-        // call covers exactly buf.len() positions; inputs are kept alive by the plan.
-        unsafe { (self.compiled.entry)(a.as_ptr(), start as i64, (start + buf.len()) as i64) }
+        // call covers exactly n positions, for which `buf` has room; inputs are kept
+        // alive by the plan.
+        unsafe { (self.compiled.entry)(a.as_ptr(), start as i64, (start + n) as i64) }
     }
 
     /// The input's elements at `start..start + len` in place, when the input is direct.
@@ -223,14 +236,24 @@ fn visit<T: Num>(src: &Source, start: usize, len: usize, mut f: impl FnMut(&[T])
     visit_mut(src, start, len, |c| f(c));
 }
 
+/// Room for `FILL` values that the kernel fills before anything reads them: left
+/// uninitialised, since zeroing 16 KiB per row or per pairwise leaf cost more than
+/// summing the leaf.
+struct Scratch<T>([std::mem::MaybeUninit<T>; FILL]);
+
+impl<T> Scratch<T> {
+    fn new() -> Self {
+        Scratch([const { std::mem::MaybeUninit::uninit() }; FILL])
+    }
+}
+
 /// Sequential visit of `[start, start + len)` through a scratch buffer.
 fn visit_mut<T: Num>(src: &Source, start: usize, len: usize, mut f: impl FnMut(&mut [T])) {
-    let mut buf = [T::ZERO; FILL];
+    let mut scratch = Scratch::new();
     let mut pos = 0;
     while pos < len {
         let n = (len - pos).min(FILL);
-        src.fill(start + pos, &mut buf[..n]);
-        f(&mut buf[..n]);
+        f(src.fill(start + pos, n, &mut scratch));
         pos += n;
     }
 }
@@ -242,20 +265,24 @@ fn pairwise<T: Num>(src: &Source, start: usize, len: usize, prep: Prep<T>) -> T 
             return T::sum_slice(s);
         }
     }
+    pairwise_in(src, start, len, prep, &mut Scratch::new())
+}
+
+/// `pairwise` with `scratch` as the buffer of its leaves.
+fn pairwise_in<T: Num>(src: &Source, start: usize, len: usize, prep: Prep<T>, scratch: &mut Scratch<T>) -> T {
     if len <= FILL {
-        let mut buf = [T::ZERO; FILL];
-        src.fill(start, &mut buf[..len]);
+        let buf = src.fill(start, len, scratch);
         if let Some(p) = prep {
-            p(&mut buf[..len]);
+            p(buf);
         }
-        return T::sum_slice(&buf[..len]);
+        return T::sum_slice(buf);
     }
     let mut half = len / 2;
     half -= half % 8;
     let (a, b) = if len >= PAR_SUM {
         exec::join(|| pairwise(src, start, half, prep), || pairwise(src, start + half, len - half, prep))
     } else {
-        (pairwise(src, start, half, prep), pairwise(src, start + half, len - half, prep))
+        (pairwise_in(src, start, half, prep, scratch), pairwise_in(src, start + half, len - half, prep, scratch))
     };
     T::add(a, b)
 }
