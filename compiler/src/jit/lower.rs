@@ -58,6 +58,26 @@ struct Lower<'a, 'b> {
     sig_binary: Option<cranelift_codegen::ir::SigRef>,
 }
 
+/// Note [Unrolled vector loops]: Cranelift does not unroll, and a one-vector loop body
+/// pays a compare, a branch and a pointer bump per access for every 16 bytes of each
+/// stream: for the 5-point stencil (five loads, one store) that is as many instructions
+/// as the arithmetic. A kernel whose accesses all walk memory contiguously (or are
+/// broadcast), with no library calls and no index generators, therefore runs a main
+/// loop of `unroll_factor()` vectors per trip, reading at constant offsets from the
+/// pointers (folded into the addressing mode), then the one-vector loop for the rest
+/// and the scalar tail. Every element is computed by the same instructions as before,
+/// so the bits do not change. `HPXL_CL_UNROLL` overrides the factor (1 turns it off).
+fn unroll_factor() -> u32 {
+    static U: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *U.get_or_init(|| {
+        std::env::var("HPXL_CL_UNROLL")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|u: &u32| u.is_power_of_two() && *u <= 8)
+            .unwrap_or(2)
+    })
+}
+
 fn shift_of(dt: DType) -> i64 {
     dt.itemsize().trailing_zeros() as i64
 }
@@ -414,10 +434,35 @@ impl Lower<'_, '_> {
         let lanes = self.plan.lanes;
         if lanes > 1 {
             let nv = self.em.b.ins().band_imm_s(n, !(lanes as i64 - 1));
-            self.stage_loop(stage, lanes, zero, nv, tile, &need, &stores);
-            self.stage_loop(stage, 1, nv, n, tile, &need, &stores);
+            let unroll = self.unroll(&need);
+            let mut j = zero;
+            if unroll > 1 {
+                j = self.em.b.ins().band_imm_s(n, !((lanes * unroll) as i64 - 1));
+                self.stage_loop(stage, lanes, unroll, zero, j, tile, &need, &stores);
+            }
+            self.stage_loop(stage, lanes, 1, j, nv, tile, &need, &stores);
+            self.stage_loop(stage, 1, 1, nv, n, tile, &need, &stores);
         } else {
-            self.stage_loop(stage, 1, zero, n, tile, &need, &stores);
+            self.stage_loop(stage, 1, 1, zero, n, tile, &need, &stores);
+        }
+    }
+
+    /// Vector iterations per trip of the main loop (Note [Unrolled vector loops]).
+    fn unroll(&self, need: &[bool]) -> u32 {
+        let simple = self.plan.n_calls() == 0
+            && (0..self.k.body.len()).all(|v| {
+                !need[v]
+                    || match self.k.body[v].kind {
+                        InstKind::Load { input } => self.acc[input as usize].inner != Stride::Any,
+                        InstKind::Index { .. } => false,
+                        _ => true,
+                    }
+            })
+            && (0..self.k.outputs.len()).all(|o| self.acc[self.k.inputs.len() + o].inner == Stride::Unit);
+        if simple {
+            unroll_factor()
+        } else {
+            1
         }
     }
 
@@ -426,7 +471,8 @@ impl Lower<'_, '_> {
         self.em.b.ins().stack_addr(I64, slot, 0)
     }
 
-    /// One register loop of stage `stage` with `lanes` lanes over `[j0, jend)`.
+    /// One register loop of stage `stage` with `lanes` lanes over `[j0, jend)`, `unroll`
+    /// vectors per trip (`jend - j0` a multiple of `lanes · unroll`).
     ///
     /// Every array and scratch access walks its own pointer (a loop-carried variable
     /// bumped each iteration) rather than `base + j·itemsize`: Cranelift's egraph places
@@ -437,6 +483,7 @@ impl Lower<'_, '_> {
         &mut self,
         stage: usize,
         lanes: u32,
+        unroll: u32,
         j0: Value,
         jend: Value,
         tile: &Span,
@@ -546,64 +593,78 @@ impl Lower<'_, '_> {
         self.em.b.switch_to_block(body);
         self.em.b.seal_block(body);
 
-        let mut val: Vec<Option<Value>> = vec![None; nb];
-        for v in 0..nb {
-            if !need[v] {
-                continue;
-            }
-            let inst = k.body[v];
-            let dt = inst.dtype;
-            let x = match self.source(v, stage) {
-                Source::Leaf => match inst.kind {
-                    InstKind::Load { input } => {
-                        let a = input as usize;
-                        match self.acc[a].inner {
-                            Stride::Zero => fixed[v].expect("preamble"),
-                            Stride::Unit => {
-                                let p = self.em.b.use_var(ptr_var[a].expect("preamble"));
-                                self.em.load(dt, lanes, p)
-                            }
-                            Stride::Any => {
-                                let p = self.em.b.use_var(ptr_var[a].expect("preamble"));
-                                self.em.load_strided(dt, lanes, p, tile.step[a].expect("used access"))
-                            }
-                        }
-                    }
-                    InstKind::Param { .. } => fixed[v].expect("preamble"),
-                    InstKind::Index { index } => self.em.b.use_var(gen_var[index as usize].expect("preamble").0),
-                    _ => unreachable!("leaves are loads, params and indices"),
-                },
-                Source::Scratch => {
-                    let p = self.em.b.use_var(scratch_var[v].expect("preamble"));
-                    self.em.load(dt, lanes, p)
-                }
-                Source::Compute => {
-                    let ops: Vec<(Value, DType)> = operands(&inst.kind)
-                        .into_iter()
-                        .map(|u| (val[u as usize].expect("operand before use"), k.body[u as usize].dtype))
-                        .collect();
-                    self.em.inst(&inst.kind, dt, &ops, lanes)
+        // Unrolled copies read and write at constant offsets from the pointers (only
+        // unit and zero strides, no scratch and no index generators: `unroll`).
+        for copy in 0..unroll {
+            let at = |l: &mut Self, p: Value, shift: i64| {
+                if copy == 0 {
+                    p
+                } else {
+                    l.em.b.ins().iadd_imm_s(p, ((copy * lanes) as i64) << shift)
                 }
             };
-            val[v] = Some(x);
-        }
-        for &v in stores {
-            let p = self.em.b.use_var(scratch_var[v].expect("preamble"));
-            self.em.store(k.body[v].dtype, lanes, val[v].expect("computed"), p);
-        }
-        if last {
-            for (o, out) in k.outputs.iter().enumerate() {
-                let a = k.inputs.len() + o;
-                let x = val[out.value as usize].expect("computed");
-                let p = self.em.b.use_var(ptr_var[a].expect("preamble"));
-                if self.acc[a].inner == Stride::Any {
-                    self.em.store_strided(out.dtype, lanes, x, p, tile.step[a].expect("used access"));
-                } else {
-                    self.em.store(out.dtype, lanes, x, p);
+            let mut val: Vec<Option<Value>> = vec![None; nb];
+            for v in 0..nb {
+                if !need[v] {
+                    continue;
+                }
+                let inst = k.body[v];
+                let dt = inst.dtype;
+                let x = match self.source(v, stage) {
+                    Source::Leaf => match inst.kind {
+                        InstKind::Load { input } => {
+                            let a = input as usize;
+                            match self.acc[a].inner {
+                                Stride::Zero => fixed[v].expect("preamble"),
+                                Stride::Unit => {
+                                    let p = self.em.b.use_var(ptr_var[a].expect("preamble"));
+                                    let p = at(self, p, self.acc[a].shift);
+                                    self.em.load(dt, lanes, p)
+                                }
+                                Stride::Any => {
+                                    let p = self.em.b.use_var(ptr_var[a].expect("preamble"));
+                                    self.em.load_strided(dt, lanes, p, tile.step[a].expect("used access"))
+                                }
+                            }
+                        }
+                        InstKind::Param { .. } => fixed[v].expect("preamble"),
+                        InstKind::Index { index } => self.em.b.use_var(gen_var[index as usize].expect("preamble").0),
+                        _ => unreachable!("leaves are loads, params and indices"),
+                    },
+                    Source::Scratch => {
+                        let p = self.em.b.use_var(scratch_var[v].expect("preamble"));
+                        self.em.load(dt, lanes, p)
+                    }
+                    Source::Compute => {
+                        let ops: Vec<(Value, DType)> = operands(&inst.kind)
+                            .into_iter()
+                            .map(|u| (val[u as usize].expect("operand before use"), k.body[u as usize].dtype))
+                            .collect();
+                        self.em.inst(&inst.kind, dt, &ops, lanes)
+                    }
+                };
+                val[v] = Some(x);
+            }
+            for &v in stores {
+                let p = self.em.b.use_var(scratch_var[v].expect("preamble"));
+                self.em.store(k.body[v].dtype, lanes, val[v].expect("computed"), p);
+            }
+            if last {
+                for (o, out) in k.outputs.iter().enumerate() {
+                    let a = k.inputs.len() + o;
+                    let x = val[out.value as usize].expect("computed");
+                    let p = self.em.b.use_var(ptr_var[a].expect("preamble"));
+                    if self.acc[a].inner == Stride::Any {
+                        self.em.store_strided(out.dtype, lanes, x, p, tile.step[a].expect("used access"));
+                    } else {
+                        let p = at(self, p, self.acc[a].shift);
+                        self.em.store(out.dtype, lanes, x, p);
+                    }
                 }
             }
         }
         // Advance.
+        let lanes = lanes * unroll;
         let j2 = self.em.b.ins().iadd_imm_s(jv, lanes as i64);
         self.em.b.def_var(j, j2);
         for a in 0..self.acc.len() {
