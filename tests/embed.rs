@@ -556,6 +556,8 @@ fn unrolled_vector_loops_give_the_interp_bits() {
         "where(a > 0.5, a * 2, b - 1)",
         "(m[1:-1, 1:-1] + m[:-2, 1:-1] + m[2:, 1:-1] + m[1:-1, :-2] + m[1:-1, 2:]).ravel()",
         "(m * row[None, :] + 1.0).ravel()",
+        "(bm ^ (c < 0.5)).astype(float64)",
+        "(bm8 | (a8 > b8)).astype(float64)",
     ];
     let mut results: Vec<Vec<Vec<u64>>> = Vec::new();
     for backend in [Backend::Cranelift, Backend::Interp] {
@@ -569,7 +571,8 @@ fn unrolled_vector_loops_give_the_interp_bits() {
                  a8 = (arange({n}) % 200).astype(int8)\nb8 = (arange({n}) % 97).astype(int8)\n\
                  m = ((arange(3 * ({n} + 2)) * 0.3819660112501051) % 1.0).reshape(3, {n} + 2)\n\
                  row = (arange({n} + 2) * 0.1) % 1.0\n\
-                 realize(a, b, c, af, bf, cf, ai, bi, a8, b8, m, row)"
+                 realize(a, b, c, af, bf, cf, ai, bi, a8, b8, m, row)\n\
+                 bm = a > b\nbm8 = a8 < b8\nrealize(bm, bm8)"
             ))
             .unwrap();
             for e in exprs {
