@@ -260,16 +260,16 @@ fn visit_mut<T: Num>(src: &Source, start: usize, len: usize, mut f: impl FnMut(&
 
 /// NumPy's pairwise sum of `[start, start + len)` after `prep` (Note [Reductions consume chunks]).
 fn pairwise<T: Num>(src: &Source, start: usize, len: usize, prep: Prep<T>) -> T {
-    if prep.is_none() && len <= LEAF_DIRECT {
-        if let Some(s) = src.slice::<T>(start, len) {
-            return T::sum_slice(s);
-        }
-    }
     pairwise_in(src, start, len, prep, &mut Scratch::new())
 }
 
 /// `pairwise` with `scratch` as the buffer of its leaves.
 fn pairwise_in<T: Num>(src: &Source, start: usize, len: usize, prep: Prep<T>, scratch: &mut Scratch<T>) -> T {
+    if prep.is_none() && len <= LEAF_DIRECT {
+        if let Some(s) = src.slice::<T>(start, len) {
+            return T::sum_slice(s);
+        }
+    }
     if len <= FILL {
         let buf = src.fill(start, len, scratch);
         if let Some(p) = prep {
