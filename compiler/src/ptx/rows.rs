@@ -19,8 +19,9 @@
 //!   `t, t + 256, …` of the row (consecutive threads read consecutive addresses), then
 //!   the block combines its 256 states by the fixed tree of Note [Deterministic GPU
 //!   reductions]. The order depends on `k` only: deterministic, but not NumPy's pairwise
-//!   tree, so float sums, means and variances may differ from the CPU in the last bits
-//!   (the rule of the full reductions). Selections and counts do not depend on the order
+//!   tree (nor the CPU's sequential product), so float sums, products, means and
+//!   variances may differ from the CPU in the last bits (the rule of the full reductions;
+//!   `tests/gpu_fake.rs` bounds the difference against the CPU in one program). Selections and counts do not depend on the order
 //!   and match exactly: argmin/argmax carry the index and the tree prefers the earlier
 //!   index on ties and the earliest NaN; the one exception is the sign of a zero min/max
 //!   when a row holds both zeros (the CPU keeps the last one in row order; the tree's
