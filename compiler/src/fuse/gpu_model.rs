@@ -74,7 +74,8 @@ fn folds<T: Num>(op: RowOp, layout: Layout, x: &[T], m: usize, k: usize) -> Vec<
 fn arg_better<T: Num>(is_min: bool, vb: T, ib: i64, va: T, ia: i64) -> bool {
     let (na, nb) = (T::is_nan(va), T::is_nan(vb));
     let by_value = (if is_min { vb < va } else { vb > va }) || (vb == va && ib < ia);
-    (nb && (!na || ib < ia)) || (!na && !nb && by_value)
+    // A NaN beats every number, the earlier of two NaNs wins; `by_value` is false for a NaN `vb`.
+    (nb && (ib < ia || !na)) || (!na && by_value)
 }
 
 fn args<T: Num>(is_min: bool, layout: Layout, x: &[T], m: usize, k: usize) -> Vec<i64> {

@@ -177,20 +177,9 @@ fn identity<'ctx>(em: &Em<'_, 'ctx>, op: RowOp, dt: DType) -> BasicValueEnum<'ct
     let signed = dt.is_signed_int();
     let v = match op {
         Prod | NanProd => 1,
-        Min | NanMin => {
-            if signed {
-                (1u64 << (bits - 1)) - 1
-            } else {
-                u64::MAX >> (64 - bits)
-            }
-        }
-        Max | NanMax => {
-            if signed {
-                1u64 << (bits - 1)
-            } else {
-                0
-            }
-        }
+        Min | NanMin if signed => (1u64 << (bits - 1)) - 1,
+        Min | NanMin => u64::MAX >> (64 - bits),
+        Max | NanMax if signed => 1u64 << (bits - 1),
         _ => 0,
     };
     em.ity(dt).const_int(v, false).into()
@@ -509,10 +498,10 @@ fn emit_rows<'ctx>(g: &Gpu<'_, 'ctx>, f: FunctionValue<'ctx>, r: RowReduce, dt: 
             b.build_call(barrier, &[], "")?;
             d.iter().enumerate().map(|(n, &dn)| g.em.load(dn, slot(n, g.i64c(0))?)).collect()
         };
-        build_loop(&g, f, row_start, n_rows, row_stride, &mut |i| {
+        build_loop(g, f, row_start, n_rows, row_stride, &mut |i| {
             let row0 = b.build_int_mul(i, row_len, "")?;
             store_state(&slots, &rows.init())?;
-            build_loop(&g, f, fold_start, row_len, fold_stride, &mut |j| {
+            build_loop(g, f, fold_start, row_len, fold_stride, &mut |j| {
                 let (_, vals) = g.element(args, b.build_int_add(row0, j, "")?)?;
                 let s = load_state(&slots)?;
                 store_state(&slots, &rows.step(&s, vals[0], j)?)
@@ -529,7 +518,7 @@ fn emit_rows<'ctx>(g: &Gpu<'_, 'ctx>, f: FunctionValue<'ctx>, r: RowReduce, dt: 
                     // Second pass: the squared deviations, in the first slot.
                     let one = [dt];
                     store_state(&one, &vec![identity(&g.em, RowOp::Sum, dt)])?;
-                    build_loop(&g, f, fold_start, row_len, fold_stride, &mut |j| {
+                    build_loop(g, f, fold_start, row_len, fold_stride, &mut |j| {
                         let (_, vals) = g.element(args, b.build_int_add(row0, j, "")?)?;
                         let v = vals[0];
                         let d = rows.bin(BinaryOp::Sub, dt, v, mean)?;
