@@ -171,3 +171,118 @@ fn devices_lists_the_installed_device() {
     let (out, _) = run_on(Device::Gpu, "print(devices())\n");
     assert!(out.starts_with("('cpu', 'gpu:0 hpxl fake device"), "{out}");
 }
+
+/// The launches of `src` on the GPU, which must print what the CPU prints.
+fn launches(src: &str) -> u64 {
+    check(src).launches
+}
+
+/// The launches `line` adds to `pre` (whose in-place updates realise arrays first).
+fn extra_launches(pre: &str, line: &str) -> u64 {
+    let base = launches(pre);
+    launches(&format!("{pre}{line}\n")) - base
+}
+
+#[test]
+fn reductions_over_axes_run_one_launch_each() {
+    // Axis 0 keeps the innermost axis (one thread per output, the CPU's sequential
+    // order); axis 1 and the tuple reduce the innermost axes (one block per output).
+    let pre = "x = (arange(6000) * 0.5).reshape(60, 100)\ni = (arange(6000) - 3000).reshape(60, 100)\nrealize(x, i)\n";
+    let cases = [
+        ("print(x.sum(axis=0)[:4], x.sum(axis=1)[-1])", 2),
+        ("print(x.sum(axis=1)[:4], x.sum(axis=1, keepdims=True)[:2])", 2),
+        ("print(i.sum(axis=1)[:3], i.prod(axis=0)[:3], (i % 3 + 1).prod(axis=1)[:3])", 3),
+        ("print(x.min(axis=0)[:3], x.max(axis=1)[:3], i.min(axis=1)[:3], i.max(axis=0)[-3:])", 4),
+        ("print((x > 20).any(axis=0)[:3], (i < 0).all(axis=1)[28:32])", 2),
+        ("print((i % 2 == 0).any(axis=1)[:2], (x >= 0).all(axis=0)[:2])", 2),
+    ];
+    for (c, n) in cases {
+        assert_eq!(extra_launches(pre, c), n, "{c}");
+    }
+    // Several axes, keepdims, negative axes, float32 and small integers.
+    let pre =
+        "y = (arange(24000) * 0.25).reshape(20, 30, 40)\nb = arange(600, dtype=int8).reshape(20, 30)\nrealize(y, b)\n";
+    let c = "print(y.sum(axis=(0, 2))[:3], y.sum(axis=(1, 2), keepdims=True)[:2], y.max(axis=(0, 1))[:2])\n\
+             print(y.astype(float32).sum(axis=-1)[0, :3], y.sum(axis=(0, 1))[:2], (b % 5).sum(axis=0)[:4])";
+    assert_eq!(extra_launches(pre, c), 6);
+}
+
+#[test]
+fn mean_var_and_std_run_on_the_gpu() {
+    // Rows whose statistics are exact, so both layouts print the CPU's digits.
+    let pre = "v = (arange(6000) % 5).reshape(60, 100) * 1.0 + arange(60).reshape(60, 1)\n\
+               a = arange(6000).reshape(60, 100)\nrealize(v, a)\n";
+    let cases = [
+        ("print(v.mean(axis=1)[:4], v.var(axis=1)[:3], v.std(axis=1, ddof=1)[:2])", 3),
+        ("print(mean(v), var(v), std(v), var(v, ddof=3))", 4),
+        ("print(v.mean(axis=0)[:5], v.var(axis=0)[:3], v.std(axis=0, keepdims=True)[0, :2])", 3),
+        ("print(v.astype(float32).mean(axis=1)[:3], v.astype(float32).var(axis=0, ddof=1)[:3])", 2),
+        ("print(mean(a, axis=1)[:3], var(a[0]), std(a[1], ddof=100), a.std(axis=0)[:2])", 4),
+    ];
+    for (c, n) in cases {
+        assert_eq!(extra_launches(pre, c), n, "{c}");
+    }
+    // Random values: one thread per output follows the CPU's order exactly.
+    let pre = "random.seed(7)\nr = random.rand(300, 70)\nf = r.astype(float32)\nrealize(r, f)\n";
+    let c = "print(r.sum(axis=0)[:3], r.mean(axis=0)[-2:], r.var(axis=0)[:2], r.std(axis=0, ddof=1)[:2])\n\
+             print(f.sum(axis=0)[:3], f.mean(axis=0)[:2], f.var(axis=0)[:2])";
+    assert_eq!(extra_launches(pre, c), 7);
+}
+
+#[test]
+fn block_sums_stay_within_the_last_bits_of_the_cpu() {
+    // One block per output adds in the GPU's tree order, not NumPy's pairwise one (Note
+    // [GPU row reductions]): compared with the CPU in the same program.
+    let src = "random.seed(11)\nr = random.rand(40, 5000) - 0.3\nf = r.astype(float32)\n\
+               def close(a, b, tol):\n    return all(abs(a - b) <= tol * abs(b))\n\
+               def stats(r):\n    return r.sum(axis=1), r.mean(axis=1), r.var(axis=1), r.std(axis=1, ddof=1), mean(r), var(r)\n\
+               g1, g2, g3, g4, g5, g6 = stats(r)\nh1, h2, h3, h4, h5, h6 = stats(f)\n\
+               with device(\"cpu\"):\n    c1, c2, c3, c4, c5, c6 = stats(r)\n    d1, d2, d3, d4, d5, d6 = stats(f)\n    \
+               realize(c1, c2, c3, c4, c5, c6, d1, d2, d3, d4, d5, d6)\n\
+               print(close(g1, c1, 1e-13), close(g2, c2, 1e-13), close(g3, c3, 1e-13), close(g4, c4, 1e-13), close(g5, c5, 1e-14), close(g6, c6, 1e-13))\n\
+               print(close(h1, d1, 1e-5), close(h2, d2, 1e-5), close(h3, d3, 1e-5), close(h4, d4, 1e-5), close(h5, d5, 1e-5), close(h6, d6, 1e-5))\n";
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let (out, g) = run_on(Device::Gpu, src);
+    assert_eq!(out, "True True True True True True\nTrue True True True True True\n");
+    assert!(g.launches >= 12, "{g:?}");
+}
+
+#[test]
+fn arg_reductions_take_the_first_index_and_the_first_nan() {
+    let pre = "x = (arange(6000) % 7).reshape(60, 100) * 1.0\nx[3, 50] = nan\nx[3, 70] = nan\nx[5, 0] = nan\n\
+               i = (arange(6000) % 11 - 5).reshape(60, 100)\nrealize(x, i)\n";
+    let cases = [
+        ("print(argmin(x, axis=1)[:6], argmax(x, axis=1)[:6])", 2),
+        ("print(argmin(x, axis=0)[:6], argmax(x, axis=0)[48:52], argmax(x), argmin(x))", 4),
+        ("print(argmin(i, axis=1)[:4], argmax(i, axis=0)[:4], argmax(i), argmin(i, axis=1, keepdims=True)[:2])", 4),
+        ("print(argmax(x[:3]), argmin(x[:3] * -1.0), argmax((i > 3).astype(int8), axis=1)[:3])", 3),
+    ];
+    for (c, n) in cases {
+        assert_eq!(extra_launches(pre, c), n, "{c}");
+    }
+}
+
+#[test]
+fn nan_reductions_and_counts_run_on_the_gpu() {
+    let pre = "x = (arange(6000) % 9).reshape(60, 100) * 0.5\nx[2, 3] = nan\nx[7, :] = nan\nx[:, 4] = nan\n\
+               a = arange(6000).reshape(60, 100)\nrealize(x, a)\n";
+    let cases = [
+        ("print(nansum(x, axis=1)[:3], nansum(x, axis=0)[3:6], nansum(x))", 3),
+        ("print(nanmin(x, axis=1)[6:9], nanmax(x, axis=0)[3:6], nanmin(x), nanmax(x))", 4),
+        ("print(nanmean(x, axis=1)[6:9], nanmean(x, axis=0)[3:6], nanmean(x))", 3),
+        ("print(nanvar(x, axis=1)[6:9], nanstd(x, axis=0, ddof=1)[3:6], nanvar(x, ddof=1))", 3),
+        ("print(count_nonzero(x, axis=1)[:3], count_nonzero(x, axis=0)[:5], count_nonzero(x))", 3),
+        ("print(sum(x, axis=1)[:3], min(x, axis=0)[3:6], max(x, axis=1)[6:9])", 3),
+        ("print(nanmean(a, axis=0)[:2], nanmin(a[0] - 4), nanvar(a, axis=1)[:2])", 3),
+    ];
+    for (c, n) in cases {
+        assert_eq!(extra_launches(pre, c), n, "{c}");
+    }
+}
+
+#[test]
+fn nan_arg_reductions_still_run_on_the_cpu() {
+    // `nanargmin`/`nanargmax` raise on an all-NaN row, which needs the result on the host.
+    let pre = "x = (arange(600) % 7).reshape(6, 100) * 1.0\nx[1, 2] = nan\nrealize(x)\n";
+    assert_eq!(extra_launches(pre, "print(nanargmin(x, axis=1), nanargmax(x))"), 0);
+}

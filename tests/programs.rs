@@ -12,8 +12,9 @@
 //! Built with `--features gpu`, every program also runs with `--device gpu` on the fake
 //! device (`hpxl_runtime::gpu::fake`, launches executed by `fuse::cpu_executor`), so
 //! the GPU path — PTX compilation, residency, lazy copies, the CPU fallbacks — must give
-//! the same output (numbers within the last-digit tolerance: GPU sums add in another
-//! order). `HPXL_PROGRAMS_BACKENDS=gpu` runs only that one.
+//! the same output (numbers within 8 units of the last printed digit rather than 2: GPU
+//! sums add in another order, which the fake device reproduces, `fuse/gpu_model.rs`).
+//! `HPXL_PROGRAMS_BACKENDS=gpu` runs only that one.
 //!
 //! Run one area or file: `cargo test --test programs -- golden/aliasing`.
 //! `HPXL_BLESS=1` rewrites golden headers from hpxl's output (review the diff!).
@@ -135,7 +136,10 @@ fn run_case(name: &str, path: &Path, bless: bool) -> Result<(), String> {
 }
 
 fn check_outcome(backend: &str, expected: &Expectation, outcome: &hpxl::Outcome, problems: &mut Vec<String>) {
-    if let Err(diff) = compare_output(&expected.stdout, &outcome.stdout) {
+    // The GPU's reductions add in a tree order fixed by the length, not NumPy's pairwise
+    // one (Note [Deterministic GPU reductions], Note [GPU row reductions]): a few ulp.
+    let units = if backend.starts_with("gpu") { 8.0 } else { 2.0 };
+    if let Err(diff) = compare_output(&expected.stdout, &outcome.stdout, units) {
         problems.push(format!("[{backend}] stdout differs:\n{diff}"));
     }
     match (&expected.error, &outcome.error) {
@@ -234,8 +238,9 @@ fn rewrite_header(source: &str, stdout: &str, error: Option<&(String, usize)>) -
     format!("{}\n{}\n", header.join("\n"), body.join("\n"))
 }
 
-/// Compares outputs: exact text, except that numbers may differ in their last digits.
-fn compare_output(expected: &str, actual: &str) -> Result<(), String> {
+/// Compares outputs: exact text, except that numbers may differ by `units` in their last
+/// printed significant digit.
+fn compare_output(expected: &str, actual: &str, units: f64) -> Result<(), String> {
     if expected == actual {
         return Ok(());
     }
@@ -243,7 +248,7 @@ fn compare_output(expected: &str, actual: &str) -> Result<(), String> {
     let al: Vec<&str> = actual.lines().collect();
     for i in 0..el.len().max(al.len()) {
         let (e, a) = (el.get(i).copied().unwrap_or("<missing>"), al.get(i).copied().unwrap_or("<missing>"));
-        if e != a && !lines_match_numerically(e, a) {
+        if e != a && !lines_match_numerically(e, a, units) {
             return Err(format!("  line {}:\n    expected: {e}\n    actual:   {a}", i + 1));
         }
     }
@@ -319,15 +324,14 @@ fn flush_text(text: &mut String, out: &mut Vec<Tok>) {
     text.clear();
 }
 
-fn lines_match_numerically(expected: &str, actual: &str) -> bool {
+fn lines_match_numerically(expected: &str, actual: &str, units: f64) -> bool {
     let (e, a) = (tokenize(expected), tokenize(actual));
     if e.len() != a.len() {
         return false;
     }
     e.iter().zip(&a).all(|(x, y)| match (x, y) {
         (Tok::Num(p, digits), Tok::Num(q, _)) => {
-            // Allow a difference of two units in the last printed significant digit.
-            let tol = 2.0 * 10f64.powi(-(*digits as i32 - 1)) * p.abs().max(q.abs()) + 1e-300;
+            let tol = units * 10f64.powi(-(*digits as i32 - 1)) * p.abs().max(q.abs()) + 1e-300;
             (p - q).abs() <= tol
         }
         (Tok::Text(s), Tok::Text(t)) => s == t,

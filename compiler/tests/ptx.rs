@@ -10,7 +10,7 @@
 
 use hpxl_compiler::kir::{binary_result, unary_result, Input, Inst, InstKind, Kernel, Output, Stride, ValueId};
 use hpxl_compiler::ops::{BinaryOp, UnaryOp};
-use hpxl_compiler::ptx::{self, GpuReduce};
+use hpxl_compiler::ptx::{self, GpuReduce, Layout, RowOp, RowReduce};
 use hpxl_runtime::DType;
 use std::path::PathBuf;
 
@@ -178,6 +178,44 @@ fn reductions() -> Vec<(&'static str, Kernel, GpuReduce)> {
     ]
 }
 
+/// One row reduction of every kind (Note [GPU row reductions]), both layouts.
+fn row_reductions() -> Vec<(&'static str, Kernel, RowReduce)> {
+    use Layout::{Blocks, Threads};
+    let one = |dt: DType| {
+        let mut b = Kb::new(2);
+        let x = b.load(dt, Stride::Any);
+        b.out(x, Stride::Unit)
+    };
+    let nonzero = {
+        let mut b = Kb::new(2);
+        let x = b.load(DType::Float64, Stride::Unit);
+        let z = b.un(UnaryOp::IsNan, x);
+        b.out(z, Stride::Unit)
+    };
+    let r = |op, layout| RowReduce { op, layout };
+    vec![
+        ("rows_sum_f64_threads", one(DType::Float64), r(RowOp::Sum, Threads)),
+        ("rows_sum_f32_blocks", one(DType::Float32), r(RowOp::Sum, Blocks)),
+        ("rows_prod_i64_blocks", one(DType::Int64), r(RowOp::Prod, Blocks)),
+        ("rows_min_f32_threads", one(DType::Float32), r(RowOp::Min, Threads)),
+        ("rows_max_i32_blocks", one(DType::Int32), r(RowOp::Max, Blocks)),
+        ("rows_any_bool_blocks", one(DType::Bool), r(RowOp::Any, Blocks)),
+        ("rows_all_bool_threads", one(DType::Bool), r(RowOp::All, Threads)),
+        ("rows_nansum_f64_blocks", one(DType::Float64), r(RowOp::NanSum, Blocks)),
+        ("rows_nanprod_f32_threads", one(DType::Float32), r(RowOp::NanProd, Threads)),
+        ("rows_nanmin_f64_blocks", one(DType::Float64), r(RowOp::NanMin, Blocks)),
+        ("rows_nanmax_f32_threads", one(DType::Float32), r(RowOp::NanMax, Threads)),
+        ("rows_count_nonzero_isnan_blocks", nonzero, r(RowOp::CountNonzero, Blocks)),
+        ("rows_argmin_f64_blocks", one(DType::Float64), r(RowOp::ArgMin, Blocks)),
+        ("rows_argmax_i64_threads", one(DType::Int64), r(RowOp::ArgMax, Threads)),
+        ("rows_mean_f64_blocks", one(DType::Float64), r(RowOp::Mean { nan: false }, Blocks)),
+        ("rows_nanmean_f32_threads", one(DType::Float32), r(RowOp::Mean { nan: true }, Threads)),
+        ("rows_var_ddof1_f64_blocks", one(DType::Float64), r(RowOp::Var { nan: false, ddof: 1, std: false }, Blocks)),
+        ("rows_std_f32_threads", one(DType::Float32), r(RowOp::Var { nan: false, ddof: 0, std: true }, Threads)),
+        ("rows_nanstd_f64_blocks", one(DType::Float64), r(RowOp::Var { nan: true, ddof: 0, std: true }, Blocks)),
+    ]
+}
+
 fn snapshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ptx")
 }
@@ -246,6 +284,12 @@ fn ptx_snapshots() {
         assert!(r.ptx.contains(&r.chunks_entry) && r.ptx.contains(&r.final_entry), "{name}: entries missing");
         check(name, &r.ptx, &mut problems);
     }
+    for (name, k, op) in row_reductions() {
+        let r = ptx::compile_rows(&k, op).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(r.ptx.contains(&r.entry), "{name}: entry missing");
+        assert_eq!(r.out_dtype, op.op.out_dtype(r.value_dtype));
+        check(name, &r.ptx, &mut problems);
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -263,6 +307,14 @@ fn unsupported_ops_are_errors() {
     let x = b.load(DType::Float64, Stride::Unit);
     let err = ptx::compile_reduction(&b.out(x, Stride::Unit), GpuReduce::Any).unwrap_err();
     assert!(err.contains("Any"), "{err}");
+    let err = ptx::compile_rows(&b2_f64(), RowReduce { op: RowOp::CountNonzero, layout: Layout::Blocks }).unwrap_err();
+    assert!(err.contains("CountNonzero"), "{err}");
+}
+
+fn b2_f64() -> Kernel {
+    let mut b = Kb::new(2);
+    let x = b.load(DType::Float64, Stride::Unit);
+    b.out(x, Stride::Unit)
 }
 
 /// Every elementwise op on every dtype either compiles to PTX or is declined with an

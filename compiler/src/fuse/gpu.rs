@@ -8,15 +8,20 @@
 //! grid-stride loop, `BLOCK` threads per block and at most [`BLOCKS_PER_SM`] blocks per
 //! multiprocessor (more blocks only add scheduling). Full reductions (`sum`, `prod`,
 //! `min`, `max`, `any`, `all` over every axis) run the two-pass reduction of Note
-//! [Deterministic GPU reductions]; other reductions, scans, scatters and library calls run
-//! on the CPU, whose inputs are then copied to the host (said once per kind on stderr).
-//! A kernel the PTX generator declines (an op it does not lower) runs on the CPU too.
+//! [Deterministic GPU reductions]; every other reduction (over some axes, mean, var/std,
+//! argmin/argmax, count_nonzero, the nan-variants) one row-reduction launch (Note [GPU
+//! row reductions] in `ptx/rows.rs`). `nanargmin`/`nanargmax`, scans, scatters and
+//! library calls run on the CPU, whose inputs are then copied to the host (said once per
+//! kind on stderr). A kernel the PTX generator declines (an op it does not lower) runs on
+//! the CPU too.
 
 use super::build::Plan;
+use super::gpu_model;
 use crate::gpu::note_once;
+use crate::interp::ReduceRows;
 use crate::kir;
 use crate::ops::ReduceOp;
-use crate::ptx::{self, GpuReduce};
+use crate::ptx::{self, GpuReduce, Layout, RowOp, RowReduce};
 use hpxl_grammar::{Code, Diagnostic, Span};
 use hpxl_runtime::gpu::{self as rt, DevPtr, DeviceError, ModuleId};
 use hpxl_runtime::{pool, DType, Data, NdArray};
@@ -28,14 +33,25 @@ pub const BLOCKS_PER_SM: u32 = 32;
 /// Grid size cap for reduction pass 1, per multiprocessor.
 pub const REDUCE_BLOCKS_PER_SM: u32 = 8;
 
-/// PTX for a kernel (map: `None`; reduction: `Some(op)`), or why there is none.
+/// PTX for a kernel, or why there is none.
 #[derive(Clone)]
 enum Ptx {
     Map(Arc<ptx::PtxKernel>),
     Reduce(Arc<ptx::PtxReduction>),
+    Rows(Arc<ptx::PtxRows>),
 }
 
-type PtxKey = (kir::Kernel, Option<GpuReduce>);
+/// What a kernel is compiled into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Kind {
+    Map,
+    /// The two passes of a full reduction.
+    Full(GpuReduce),
+    /// A row reduction.
+    Rows(RowReduce),
+}
+
+type PtxKey = (kir::Kernel, Kind);
 
 fn ptx_cache() -> &'static Mutex<HashMap<PtxKey, Result<Ptx, String>>> {
     static CACHE: OnceLock<Mutex<HashMap<PtxKey, Result<Ptx, String>>>> = OnceLock::new();
@@ -48,19 +64,21 @@ fn entries() -> &'static Mutex<HashMap<String, PtxKey>> {
     ENTRIES.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-fn compile(k: &kir::Kernel, op: Option<GpuReduce>) -> Result<Ptx, String> {
-    let key = (k.clone(), op);
+fn compile(k: &kir::Kernel, kind: Kind) -> Result<Ptx, String> {
+    let key = (k.clone(), kind);
     if let Some(r) = ptx_cache().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return r.clone();
     }
-    let r = match op {
-        None => ptx::compile(k).map(|p| Ptx::Map(Arc::new(p))),
-        Some(op) => ptx::compile_reduction(k, op).map(|p| Ptx::Reduce(Arc::new(p))),
+    let r = match kind {
+        Kind::Map => ptx::compile(k).map(|p| Ptx::Map(Arc::new(p))),
+        Kind::Full(op) => ptx::compile_reduction(k, op).map(|p| Ptx::Reduce(Arc::new(p))),
+        Kind::Rows(r) => ptx::compile_rows(k, r).map(|p| Ptx::Rows(Arc::new(p))),
     };
     if let Ok(p) = &r {
         let names = match p {
             Ptx::Map(m) => vec![m.entry.clone()],
             Ptx::Reduce(r) => vec![r.chunks_entry.clone(), r.final_entry.clone()],
+            Ptx::Rows(r) => vec![r.entry.clone()],
         };
         let mut e = entries().lock().unwrap_or_else(|e| e.into_inner());
         for n in names {
@@ -118,9 +136,9 @@ fn grid(total: usize, block: u32, per_sm: u32, sms: u32) -> u32 {
 /// the CPU. Outputs are fresh contiguous arrays of `shape`, left on the device.
 pub(super) fn try_map(plan: &Plan, dtypes: &[DType], shape: &[usize], span: Span) -> Result<Option<Vec<NdArray>>, Diagnostic> {
     let Some(gpu) = crate::gpu::active() else { return Ok(None) };
-    let k = match compile(&plan.kernel, None) {
+    let k = match compile(&plan.kernel, Kind::Map) {
         Ok(Ptx::Map(k)) => k,
-        Ok(Ptx::Reduce(_)) => return Ok(None),
+        Ok(_) => return Ok(None),
         Err(why) => {
             note_once(&format!("{why}; such kernels run on the CPU"));
             return Ok(None);
@@ -177,25 +195,115 @@ fn gpu_reduce_op(op: ReduceOp) -> Option<GpuReduce> {
     })
 }
 
-/// Runs a full reduction on the GPU: `plan` produces the values (`dtype`) over its whole
-/// index space, reduced to one element of shape `out_shape`. `None` leaves it to the CPU.
-pub(super) fn try_reduce(
-    plan: &Plan,
-    op: ReduceOp,
-    dtype: DType,
-    out_shape: &[usize],
-    span: Span,
-) -> Result<Option<NdArray>, Diagnostic> {
+/// The row reduction of `op` (`nan_input`: whether the input can hold NaN; NumPy's
+/// nan-statistics of other inputs are the plain ones, as on the CPU).
+fn row_op(op: ReduceOp, nan_input: bool) -> Option<RowOp> {
+    use ReduceOp::*;
+    Some(match op {
+        Sum => RowOp::Sum,
+        Prod => RowOp::Prod,
+        Min => RowOp::Min,
+        Max => RowOp::Max,
+        Any => RowOp::Any,
+        All => RowOp::All,
+        NanSum => RowOp::NanSum,
+        NanProd => RowOp::NanProd,
+        NanMin => RowOp::NanMin,
+        NanMax => RowOp::NanMax,
+        CountNonzero => RowOp::CountNonzero,
+        ArgMin => RowOp::ArgMin,
+        ArgMax => RowOp::ArgMax,
+        Mean => RowOp::Mean { nan: false },
+        NanMean => RowOp::Mean { nan: nan_input },
+        Var { ddof } => RowOp::Var { nan: false, ddof, std: false },
+        Std { ddof } => RowOp::Var { nan: false, ddof, std: true },
+        NanVar { ddof } => RowOp::Var { nan: nan_input, ddof, std: false },
+        NanStd { ddof } => RowOp::Var { nan: nan_input, ddof, std: true },
+        // An all-NaN row raises: that needs the result on the host.
+        NanArgMin | NanArgMax => return None,
+    })
+}
+
+/// A reduction for [`try_reduce`]: `plan` produces the values (`value_dtype`) over the
+/// (kept, reduced) index space; the result has `out_dtype` and `out_shape`.
+pub(super) struct Reduction<'a> {
+    pub plan: &'a Plan,
+    pub op: ReduceOp,
+    pub value_dtype: DType,
+    pub out_dtype: DType,
+    pub out_shape: &'a [usize],
+    pub rows: ReduceRows,
+    /// Whether the reduced input is a float array (for the nan-statistics).
+    pub nan_input: bool,
+}
+
+/// Runs a reduction on the GPU when this thread's device is the GPU: full `sum`, `prod`,
+/// `min`, `max`, `any`, `all` by the two passes, everything else as a row reduction.
+/// `None` leaves it to the CPU.
+pub(super) fn try_reduce(r: &Reduction, span: Span) -> Result<Option<NdArray>, Diagnostic> {
     let Some(gpu) = crate::gpu::active() else { return Ok(None) };
-    let Some(gop) = gpu_reduce_op(op) else {
-        note_once(&format!("`{}` reductions have no GPU kernel yet and run on the CPU", op.name()));
+    let (m, k) = (r.rows.m, r.rows.k);
+    if m == 1 && r.value_dtype == r.out_dtype {
+        if let Some(gop) = gpu_reduce_op(r.op) {
+            return full(&gpu, r, gop, span);
+        }
+    }
+    let Some(op) = row_op(r.op, r.nan_input) else {
+        note_once(&format!("`{}` reductions have no GPU kernel yet and run on the CPU", r.op.name()));
         return Ok(None);
     };
-    if out_shape.iter().product::<usize>() != 1 {
-        note_once("reductions over some axes have no GPU kernel yet and run on the CPU");
+    // Empty results, and empty rows the CPU raises for, stay with the CPU.
+    if m == 0
+        || (k == 0 && op.needs_elements())
+        || !op.accepts(r.value_dtype)
+        || op.out_dtype(r.value_dtype) != r.out_dtype
+    {
         return Ok(None);
     }
-    let r = match compile(&plan.kernel, Some(gop)) {
+    // The CPU sums sequentially exactly when the innermost input axis is kept (Note [GPU
+    // row reductions]): then one thread per output, in its order.
+    let layout = if r.rows.chunk <= 1 { Layout::Threads } else { Layout::Blocks };
+    let p = match compile(&r.plan.kernel, Kind::Rows(RowReduce { op, layout })) {
+        Ok(Ptx::Rows(p)) => p,
+        Ok(_) => return Ok(None),
+        Err(why) => {
+            note_once(&format!("{why}; such kernels run on the CPU"));
+            return Ok(None);
+        }
+    };
+    let plan = r.plan;
+    let mut g = gpu.lock().unwrap_or_else(|e| e.into_inner());
+    let run = |g: &mut rt::Gpu| -> Result<NdArray, DeviceError> {
+        let md = module(g, &p.ptx, std::slice::from_ref(&p.entry))?;
+        let ins = input_ptrs(g, plan)?;
+        let result = g.pool.alloc(&*g.api, bytes_of(r.out_dtype, m))?;
+        let args = upload_args(g, &plan.args_at(&ins, &[0]))?;
+        let sms = g.api.info().multiprocessors;
+        let blocks = match layout {
+            Layout::Threads => grid(m, p.block, BLOCKS_PER_SM, sms),
+            Layout::Blocks => (m as u32).min(REDUCE_BLOCKS_PER_SM * sms.max(1)).max(1),
+        };
+        let done =
+            g.api.launch(md, 0, blocks, p.block, &[args, m as u64, k as u64, result]).and_then(|_| g.api.synchronize());
+        g.pool.release(&*g.api, args);
+        g.launches += 1;
+        if let Err(e) = done {
+            g.pool.release(&*g.api, result);
+            return Err(e);
+        }
+        hpxl_runtime::telemetry::add::kernel_launches(1);
+        let host = pool::take(r.out_dtype, m).ok_or_else(|| DeviceError("host allocation failed".into()))?;
+        let a = NdArray::from_data(host, r.out_shape.to_vec());
+        g.residency.adopt_output(&a.data, result);
+        Ok(a)
+    };
+    run(&mut g).map(Some).map_err(|e| device_err(e, span))
+}
+
+/// A full reduction by the two passes of Note [Deterministic GPU reductions].
+fn full(gpu: &Mutex<rt::Gpu>, red: &Reduction, gop: GpuReduce, span: Span) -> Result<Option<NdArray>, Diagnostic> {
+    let (plan, dtype) = (red.plan, red.value_dtype);
+    let r = match compile(&plan.kernel, Kind::Full(gop)) {
         Ok(Ptx::Reduce(r)) if r.dtype == dtype => r,
         Ok(_) => return Ok(None),
         Err(why) => {
@@ -229,7 +337,7 @@ pub(super) fn try_reduce(
         }
         hpxl_runtime::telemetry::add::kernel_launches(1);
         let host = pool::take(dtype, 1).ok_or_else(|| DeviceError("host allocation failed".into()))?;
-        let a = NdArray::from_data(host, out_shape.to_vec());
+        let a = NdArray::from_data(host, red.out_shape.to_vec());
         g.residency.adopt_output(&a.data, result);
         Ok(a)
     };
@@ -254,139 +362,69 @@ fn gpu_code_on_cpu(k: &kir::Kernel) -> Result<unsafe extern "C" fn(*const i64, i
 /// A launch executor for the fake device (`hpxl_runtime::gpu::fake`): runs each entry's
 /// kir kernel compiled for the CPU with the GPU's instructions (`gpu_code_on_cpu`) over
 /// the fake device's memory, which is host memory, so the whole GPU path — argument
-/// words, residency, copies, the two reduction passes, the inline math and divisions of
-/// the PTX — is exercised without a GPU. Reductions fold in the GPU's order (Note
-/// [Deterministic GPU reductions]).
+/// words, residency, copies, the reduction passes, the inline math and divisions of the
+/// PTX — is exercised without a GPU. Reductions fold in the GPU's order, in the value
+/// dtype (`gpu_model`: Note [Deterministic GPU reductions], Note [GPU row reductions]).
 pub fn cpu_executor() -> rt::fake::Executor {
     Box::new(|entry: &str, _grid: u32, _block: u32, params: &[u64]| -> Result<(), DeviceError> {
-        let (k, op) = entries()
+        let (k, kind) = entries()
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(entry)
             .cloned()
             .ok_or_else(|| DeviceError(format!("fake device: unknown entry {entry}")))?;
         let bad = |what: &str| DeviceError(format!("fake device: {what} for {entry}"));
-        let words_at = |p: u64, n: usize| -> Vec<i64> {
-            // SAFETY: the fake device's pointers are host addresses of live allocations.
-            unsafe { std::slice::from_raw_parts(p as *const i64, n) }.to_vec()
-        };
         let entry_fn = gpu_code_on_cpu(&k).map_err(|e| bad(&e))?;
-        match op {
-            None => {
+        // The kernel's first output over flat positions 0..n, contiguous.
+        let values = |args: u64, n: usize| -> Data {
+            // SAFETY: the fake device's pointers are host addresses of live allocations.
+            let mut words = unsafe { std::slice::from_raw_parts(args as *const i64, k.arg_words()) }.to_vec();
+            let mut buf = Data::zeros(k.outputs[0].dtype, n);
+            let w = k.output_word(0);
+            words[w] = buf.as_mut_ptr() as i64;
+            words[w + 1] = 0;
+            let mut stride = 1i64;
+            for d in (0..k.ndim as usize).rev() {
+                words[w + 2 + d] = stride;
+                stride *= words[d].max(1);
+            }
+            // SAFETY: `buf` holds the n values the kernel writes.
+            unsafe { (entry_fn)(words.as_ptr(), 0, n as i64) };
+            buf
+        };
+        let write = |d: &Data, out: u64| {
+            // SAFETY: `out` is a fake-device allocation of at least this many bytes.
+            unsafe { std::ptr::copy_nonoverlapping(d.as_ptr(), out as *mut u8, d.len() * d.dtype().itemsize()) };
+        };
+        match kind {
+            Kind::Map => {
                 let [args, start, end] = params else { return Err(bad("map parameters")) };
                 // SAFETY: the arguments describe fake-device buffers of the right sizes.
                 unsafe { (entry_fn)(*args as *const i64, *start as i64, *end as i64) };
                 Ok(())
             }
-            Some(op) => {
-                let dt = k.outputs[0].dtype;
-                let chunk = ptx::REDUCE_CHUNK as usize;
-                let pass1 = entry.ends_with("_chunks");
+            Kind::Full(op) => {
                 let [a, n, out] = params else { return Err(bad("reduction parameters")) };
                 let n = *n as usize;
-                // Pass 1: the kernel's values chunk by chunk; pass 2: the partials.
-                let values: Vec<f64x> = if pass1 {
-                    let mut words = words_at(*a, k.arg_words());
-                    let mut buf = Data::zeros(dt, n);
-                    let w = k.output_word(0);
-                    words[w] = buf.as_mut_ptr() as i64;
-                    words[w + 1] = 0;
-                    // Contiguous output strides of the (collapsed) index space.
-                    let nd = k.ndim as usize;
-                    let mut stride = 1i64;
-                    for d in (0..nd).rev() {
-                        words[w + 2 + d] = stride;
-                        stride *= words[d].max(1);
-                    }
-                    // SAFETY: `buf` holds the n values the kernel writes.
-                    unsafe { (entry_fn)(words.as_ptr(), 0, n as i64) };
-                    read_values(&buf, 0, n)
+                let dt = k.outputs[0].dtype;
+                let folded = if entry.ends_with("_chunks") {
+                    gpu_model::full_pass(op, &values(*a, n), ptx::REDUCE_CHUNK as usize)
                 } else {
+                    let mut d = Data::zeros(dt, n);
                     // SAFETY: pass 2 reads `n` partials of `dt` at `a`.
-                    let bytes = unsafe { std::slice::from_raw_parts(*a as *const u8, n * dt.itemsize()) };
-                    read_bytes(dt, bytes)
+                    unsafe { std::ptr::copy_nonoverlapping(*a as *const u8, d.as_mut_ptr(), n * dt.itemsize()) };
+                    gpu_model::full_pass(op, &d, n)
                 };
-                let group = if pass1 { chunk } else { n.max(1) };
-                let folded: Vec<f64x> = values.chunks(group).map(|c| fold(op, c)).collect();
-                let folded = if folded.is_empty() { vec![fold(op, &[])] } else { folded };
-                write_values(dt, &folded, *out);
+                write(&folded.map_err(|e| bad(&e))?, *out);
+                Ok(())
+            }
+            Kind::Rows(r) => {
+                let [args, m, kk, out] = params else { return Err(bad("row reduction parameters")) };
+                let (m, kk) = (*m as usize, *kk as usize);
+                let vals = values(*args, m * kk);
+                write(&gpu_model::rows(r.op, r.layout, &vals, m, kk).map_err(|e| bad(&e))?, *out);
                 Ok(())
             }
         }
-    })
-}
-
-/// A value of any dtype, exact for every integer and float (the fake reduction's scalar).
-#[derive(Clone, Copy, Debug)]
-#[allow(non_camel_case_types)]
-enum f64x {
-    F(f64),
-    I(i128),
-}
-
-fn read_values(d: &Data, start: usize, n: usize) -> Vec<f64x> {
-    (start..start + n)
-        .map(|i| match d.get(i) {
-            hpxl_runtime::Scalar::Float32(x) => f64x::F(x as f64),
-            hpxl_runtime::Scalar::Float64(x) => f64x::F(x),
-            hpxl_runtime::Scalar::Bool(b) => f64x::I(b as i128),
-            s @ hpxl_runtime::Scalar::UInt64(_) => f64x::I(s.as_u64() as i128),
-            s => f64x::I(s.as_i64() as i128),
-        })
-        .collect()
-}
-
-fn read_bytes(dt: DType, bytes: &[u8]) -> Vec<f64x> {
-    let n = bytes.len() / dt.itemsize();
-    let mut d = Data::zeros(dt, n);
-    // SAFETY: `d` holds exactly `bytes.len()` bytes of plain-old-data elements.
-    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), d.as_mut_ptr(), bytes.len()) };
-    read_values(&d, 0, n)
-}
-
-fn write_values(dt: DType, vals: &[f64x], out: u64) {
-    let mut d = Data::zeros(dt, vals.len());
-    for (i, v) in vals.iter().enumerate() {
-        let s = match *v {
-            f64x::F(x) => hpxl_runtime::Scalar::Float64(x),
-            f64x::I(x) => hpxl_runtime::Scalar::from_i64_wrapping(x as i64, dt),
-        };
-        d.set(i, s);
-    }
-    // SAFETY: `out` is a fake-device allocation of at least this many bytes.
-    unsafe { std::ptr::copy_nonoverlapping(d.as_ptr(), out as *mut u8, vals.len() * dt.itemsize()) };
-}
-
-fn fold(op: GpuReduce, c: &[f64x]) -> f64x {
-    use f64x::*;
-    let float = matches!(c.first(), Some(F(_)));
-    let init = match (op, float) {
-        (GpuReduce::Sum, true) => F(0.0),
-        (GpuReduce::Prod, true) => F(1.0),
-        (GpuReduce::Sum | GpuReduce::Any, false) => I(0),
-        (GpuReduce::Prod | GpuReduce::All, false) => I(1),
-        (GpuReduce::Min, true) => F(f64::INFINITY),
-        (GpuReduce::Max, true) => F(f64::NEG_INFINITY),
-        (GpuReduce::Min, false) => I(i128::MAX),
-        (GpuReduce::Max, false) => I(i128::MIN),
-        (_, true) => F(0.0),
-    };
-    c.iter().fold(init, |acc, &v| match (acc, v) {
-        (F(a), F(b)) => F(match op {
-            GpuReduce::Sum => a + b,
-            GpuReduce::Prod => a * b,
-            GpuReduce::Min => if a.is_nan() || b.is_nan() { f64::NAN } else { a.min(b) },
-            GpuReduce::Max => if a.is_nan() || b.is_nan() { f64::NAN } else { a.max(b) },
-            _ => a,
-        }),
-        (I(a), I(b)) => I(match op {
-            GpuReduce::Sum => a.wrapping_add(b),
-            GpuReduce::Prod => a.wrapping_mul(b),
-            GpuReduce::Min => a.min(b),
-            GpuReduce::Max => a.max(b),
-            GpuReduce::Any => (a != 0 || b != 0) as i128,
-            GpuReduce::All => (a != 0 && b != 0) as i128,
-        }),
-        (a, _) => a,
     })
 }

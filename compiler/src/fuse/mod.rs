@@ -18,6 +18,8 @@
 mod build;
 #[cfg(feature = "_ptx")]
 mod gpu;
+#[cfg(feature = "_ptx")]
+mod gpu_model;
 mod reduce;
 mod run;
 mod tier;

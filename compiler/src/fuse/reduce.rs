@@ -122,8 +122,17 @@ pub(super) fn run(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     let (plan, _) = finish(b, vec![(v, value_dtype, 0, strides)], &[]);
     super::check(&plan.kernel)?;
     #[cfg(feature = "_ptx")]
-    if value_dtype == n.dtype {
-        if let Some(out) = super::gpu::try_reduce(&plan, op, value_dtype, &out_shape, n.span)? {
+    {
+        let r = super::gpu::Reduction {
+            plan: &plan,
+            op,
+            value_dtype,
+            out_dtype: n.dtype,
+            out_shape: &out_shape,
+            rows,
+            nan_input: x.dtype.is_float(),
+        };
+        if let Some(out) = super::gpu::try_reduce(&r, n.span)? {
             return Ok(out);
         }
     }

@@ -58,9 +58,15 @@
 //! Cranelift. The only op still rejected is integer `power`, which every backend leaves
 //! to the interp (it raises for negative exponents) and the runtime never fuses.
 //!
-//! Reductions on the GPU are whole-array only (above); a reduction over some axes,
-//! `argmin`/`argmax`, `mean`/`var`/`std` and the nan-variants run on the CPU
-//! (`fuse/gpu.rs`).
+//! # Row reductions: [`compile_rows`]
+//!
+//! Every other reduction — over some axes, and mean, var/std, argmin/argmax,
+//! count_nonzero and the nan-variants full or not — is one entry that reduces each of
+//! `m` rows of `k` flat positions, one thread or one block per row (Note [GPU row
+//! reductions] in `rows.rs`). Only `nanargmin`/`nanargmax` (which raise on an all-NaN
+//! row) run on the CPU (`fuse/gpu.rs`).
+
+mod rows;
 
 use crate::jit::plan::{self, operands, Class, Options};
 use crate::kir::{InstKind, Kernel, Stride};
@@ -68,6 +74,7 @@ use crate::llvm::emit::{mem_ty, Em, R};
 use crate::llvm::math;
 use crate::ops::BinaryOp;
 use hpxl_runtime::DType;
+pub use rows::{compile_rows, Layout, PtxRows, RowOp, RowReduce};
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
