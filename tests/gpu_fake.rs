@@ -171,3 +171,84 @@ fn devices_lists_the_installed_device() {
     let (out, _) = run_on(Device::Gpu, "print(devices())\n");
     assert!(out.starts_with("('cpu', 'gpu:0 hpxl fake device"), "{out}");
 }
+
+// In-place updates and integer power on the GPU (Note [Scatters on the GPU]).
+
+#[test]
+fn a_stencil_loop_stays_on_the_device() {
+    // The 5-point stencil reads the old contents around the region it writes: each step
+    // is a fresh device buffer (a device-to-device copy of the base) and one launch.
+    let g = check(
+        "random.seed(5)\nu = random.rand(40, 40)\nfor step in range(100):\n    \
+         u[1:-1, 1:-1] += 0.1 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:] - 4 * u[1:-1, 1:-1])\n\
+         print(u[20, 15:20], u[1, 1], u[0, 3])\n",
+    );
+    // `u` goes up once, comes down once when printed; no step falls back to the CPU.
+    assert_eq!(g, Gpu { launches: 100, htod: 1, dtoh: 1 });
+}
+
+#[test]
+fn overlapping_in_place_updates_read_the_old_contents() {
+    // Shifted and reversed reads of the written array compute into a fresh device buffer.
+    let g = check("a = arange(5000) * 1.0\nrealize(a)\na[1:] = a[:-1]\nprint(a[:4], a[-1])\n");
+    assert_eq!(g, Gpu { launches: 2, htod: 0, dtoh: 1 });
+    let g = check("a = arange(5000) * 1.0\nrealize(a)\na[::-1] += a\nprint(a[:3], a[-3:])\n");
+    assert_eq!(g, Gpu { launches: 2, htod: 0, dtoh: 1 });
+    let g = check(
+        "m = (arange(3600) * 1.0).reshape(60, 60)\nrealize(m)\nm[1:-1, 1:-1] = m[:-2, 1:-1] * 0.5 + m[2:, 2:]\n\
+         print(m[1, :4], m[58, -3:], m[0, 0])\n",
+    );
+    assert_eq!(g, Gpu { launches: 2, htod: 0, dtoh: 1 });
+}
+
+#[test]
+fn in_place_updates_write_the_device_copy() {
+    // `a += 1` and scalar-index assignment read the base only where they write: the
+    // kernel writes the base's own device copy.
+    let g = check("a = arange(5000) * 1.0\nrealize(a)\na += 1\na[7] = 3.5\na[10:20] = -a[10:20]\nprint(a[5:12], a[-1])\n");
+    assert_eq!(g, Gpu { launches: 4, htod: 0, dtoh: 1 });
+    // A host array is uploaded once, then updated on the device.
+    let g = check("random.seed(2)\nr = random.rand(3000)\nr *= 2.0\nr[0] = 9.0\nprint(r[:3])\n");
+    assert_eq!(g, Gpu { launches: 2, htod: 1, dtoh: 1 });
+    // Integer dtypes, a broadcast row, and a cast into the base's dtype.
+    let g = check("x = (arange(600) * 3).reshape(20, 30)\nx[2:5] = arange(30) * 1.5\nx[:, 0] += 7\nprint(x[1:6, :3])\n");
+    assert!(g.launches >= 3, "{g:?}");
+}
+
+#[test]
+fn mask_assignment_runs_on_the_cpu_and_agrees() {
+    // Boolean-mask and index-array assignments are not view regions: the CPU runs them.
+    check("a = arange(5000) * 1.0\nrealize(a)\na[a > 2500] = 0\na[[1, 3, 5]] = 7\nprint(a[:6], a[2499:2503], sum(a))\n");
+}
+
+#[test]
+fn integer_powers_run_on_the_gpu() {
+    let g = check(
+        "i = arange(5000) - 2500\nprint((i ** 3)[:3], (i ** 7)[-3:], (i ** 0)[:2])\n\
+         e = arange(5000) % 13\nprint((i ** e)[:6], (i ** e)[-4:])\n\
+         b = (arange(5000) % 200).astype(int8)\nprint((b ** 5)[120:126], (b.astype(uint16) ** 9)[-3:])\n",
+    );
+    assert_eq!(g.htod, 0, "{g:?}");
+    assert!(g.launches >= 5, "{g:?}");
+}
+
+#[test]
+fn negative_integer_powers_raise_as_on_the_cpu() {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let src = "i = arange(5000) - 2500\ne = arange(5000) % 7 - 3\nprint((i ** e)[:3])\n";
+    let run = |device: Device| {
+        rt::install(Arc::new(FakeDevice::with_executor(hpxl_compiler::fuse::cpu_executor())));
+        std::thread::spawn(move || {
+            let mut s = Session::with_output(Box::new(Out::default()));
+            s.set_small_threshold(0);
+            s.set_device(device);
+            s.run("<test>", src).map(drop).map_err(|d| s.render(&d))
+        })
+        .join()
+        .unwrap()
+    };
+    let (cpu, gpu) = (run(Device::Cpu), run(Device::Gpu));
+    assert!(cpu.as_ref().is_err_and(|e| e.contains("negative integer powers")), "{cpu:?}");
+    assert_eq!(gpu, cpu);
+}
+

@@ -152,6 +152,7 @@ fn check_ops(k: &Kernel) -> Result<(), String> {
         inline_math: math::gpu_unary,
         inline_division: true,
         inline_binary_math: math::gpu_binary,
+        inline_int_power: true,
         ..Options::default()
     };
     let p = plan::plan(k, &opts).map_err(|e| e.replace("cranelift backend", "ptx backend"))?;
