@@ -237,20 +237,26 @@ fn in_place_updates_write_the_device_copy() {
     // value's graph still holds the base's node while the scatter runs.
     let g = check_dtod("a = arange(5000) * 1.0\na[7] = 3.5\nprint(a[5:12], a[-1])\n");
     assert_eq!(g, (Gpu { launches: 2, htod: 0, dtoh: 1 }, 0));
-    let g = check_dtod("a = arange(5000) * 1.0\nrealize(a)\na += 1\na[7] = 3.5\na[10:20] = -a[10:20]\nprint(a[5:12], a[-1])\n");
+    let g = check_dtod(
+        "a = arange(5000) * 1.0\nrealize(a)\na += 1\na[7] = 3.5\na[10:20] = -a[10:20]\nprint(a[5:12], a[-1])\n",
+    );
     assert_eq!(g, (Gpu { launches: 4, htod: 0, dtoh: 1 }, 2));
     // A host array is uploaded once, then updated on the device.
     let g = check_dtod("random.seed(2)\nr = random.rand(3000)\nr *= 2.0\nr[0] = 9.0\nprint(r[:3])\n");
     assert_eq!(g, (Gpu { launches: 2, htod: 1, dtoh: 1 }, 1));
     // Integer dtypes, a broadcast row, and a cast into the base's dtype.
-    let (g, _) = check_dtod("x = (arange(600) * 3).reshape(20, 30)\nx[2:5] = arange(30) * 1.5\nx[:, 0] += 7\nprint(x[1:6, :3])\n");
+    let (g, _) = check_dtod(
+        "x = (arange(600) * 3).reshape(20, 30)\nx[2:5] = arange(30) * 1.5\nx[:, 0] += 7\nprint(x[1:6, :3])\n",
+    );
     assert!(g.launches >= 3, "{g:?}");
 }
 
 #[test]
 fn mask_assignment_runs_on_the_cpu_and_agrees() {
     // Boolean-mask and index-array assignments are not view regions: the CPU runs them.
-    check("a = arange(5000) * 1.0\nrealize(a)\na[a > 2500] = 0\na[[1, 3, 5]] = 7\nprint(a[:6], a[2499:2503], sum(a))\n");
+    check(
+        "a = arange(5000) * 1.0\nrealize(a)\na[a > 2500] = 0\na[[1, 3, 5]] = 7\nprint(a[:6], a[2499:2503], sum(a))\n",
+    );
 }
 
 #[test]
@@ -287,5 +293,3 @@ fn negative_integer_powers_raise_as_on_the_cpu() {
     assert!(cpu.as_ref().is_err_and(|e| e.contains("negative integer powers")), "{cpu:?}");
     assert_eq!(gpu, cpu);
 }
-
-

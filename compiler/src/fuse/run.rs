@@ -428,9 +428,8 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
         .ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: scatter plan on a non-scatter node"))?;
     let region_size: usize = spec.shape.iter().product();
     // Unsynced: a GPU scatter takes the base's device copy; the CPU path syncs below.
-    let base_now = base
-        .value_unsynced()
-        .ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: scatter base pending"))?;
+    let base_now =
+        base.value_unsynced().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: scatter base pending"))?;
     let size: usize = n.shape.iter().product();
     if region_size == 0 || base_now.dtype() != n.dtype {
         return graph::realize_interp(n);
