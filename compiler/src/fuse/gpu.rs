@@ -8,9 +8,11 @@
 //! grid-stride loop, `BLOCK` threads per block and at most [`BLOCKS_PER_SM`] blocks per
 //! multiprocessor (more blocks only add scheduling). Full reductions (`sum`, `prod`,
 //! `min`, `max`, `any`, `all` over every axis) run the two-pass reduction of Note
-//! [Deterministic GPU reductions]; other reductions, scans, scatters and library calls run
-//! on the CPU, whose inputs are then copied to the host (said once per kind on stderr).
-//! A kernel the PTX generator declines (an op it does not lower) runs on the CPU too.
+//! [Deterministic GPU reductions]; scatters (in-place updates) write the base's device
+//! copy or a fresh device buffer (Note [Scatters on the GPU]); other reductions, scans,
+//! mask assignments and library calls run on the CPU, whose inputs are then copied to
+//! the host (said once per kind on stderr). A kernel the PTX generator declines (an op
+//! it does not lower) runs on the CPU too.
 
 use super::build::Plan;
 use crate::gpu::note_once;
@@ -164,6 +166,19 @@ pub(super) fn try_map(plan: &Plan, dtypes: &[DType], shape: &[usize], span: Span
     run(&mut g).map(Some).map_err(|e| device_err(e, span))
 }
 
+/// Note [Scatters on the GPU]: `fuse::run::scatter` makes the CPU's decision (Decision
+/// 4, the holder count, `same_place`) and then either [`scatter_in_place`] — the kernel
+/// writes the base's device copy, uploaded first when only the host had it, and that
+/// device buffer moves to the result's new host array (`Residency::detach`, then
+/// `adopt_output`), so the result is device-only — or [`scatter_copy`]: a fresh pooled
+/// device buffer gets the base's device copy by one device-to-device copy of the whole
+/// base (per-gap copies as in Note [Scatter borders] would be one small copy per row on a
+/// GPU), and the kernel reads the old buffer while it writes the new one, so shifted
+/// reads (`a[1:] = a[:-1]`, a stencil) and reversed ones (`a[::-1] += a`) see the old
+/// contents exactly as on the CPU. Neither moves bytes between host and device beyond
+/// the base's first upload: a stencil loop stays on the device until the host reads the
+/// result. The base must be one contiguous run of its storage (else the CPU runs it).
+///
 /// The PTX of a scatter's kernel (`fuse::run::scatter`) when this thread's device is the
 /// GPU and the scatter can run there; `None` leaves it to the CPU. `base_contiguous`
 /// says whether the base's current value is one contiguous run of its storage, which

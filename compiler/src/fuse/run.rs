@@ -577,7 +577,9 @@ fn region_rows(size: usize, offset: usize, strides: &[isize], extents: &[usize])
 /// disjoint contiguous rows of the base's flat storage, only the gaps between them are
 /// copied (for a 2000² stencil, the border: 32 KB per step instead of 32 MB). The base's
 /// own shape does not matter: `u = arange(k*k).reshape(k, k)` is a 2-D view of 1-D
-/// storage, and the scatter's region is then a strided view of that storage.
+/// storage, and the scatter's region is then a strided view of that storage. On the GPU
+/// the fresh buffer gets the whole base by one device-to-device copy instead (Note
+/// [Scatters on the GPU] in `fuse/gpu.rs`).
 fn copy_outside_rows(n: &NodeRef, src: &Data, offset: usize, size: usize, rows: &RegionRows) -> Result<Data, Diagnostic> {
     let mut out = output_buffer(n, src.dtype(), size)?;
     let item = src.dtype().itemsize();
