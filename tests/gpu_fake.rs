@@ -286,3 +286,125 @@ fn nan_arg_reductions_still_run_on_the_cpu() {
     let pre = "x = (arange(600) % 7).reshape(6, 100) * 1.0\nx[1, 2] = nan\nrealize(x)\n";
     assert_eq!(extra_launches(pre, "print(nanargmin(x, axis=1), nanargmax(x))"), 0);
 }
+
+// In-place updates and integer power on the GPU (Note [Scatters on the GPU]).
+
+/// [`check`], also counting the device-to-device copies of the GPU run (each scatter
+/// into a fresh buffer makes one; one into its base's own device copy makes none).
+fn check_dtod(src: &str) -> (Gpu, usize) {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let (cpu, _) = run_on(Device::Cpu, src);
+    let dev = Arc::new(FakeDevice::with_executor(hpxl_compiler::fuse::cpu_executor()));
+    rt::install(dev.clone());
+    let (owned, out) = (src.to_string(), Out::default());
+    let cap = out.clone();
+    let result = std::thread::spawn(move || {
+        let mut s = Session::with_output(Box::new(cap));
+        s.set_small_threshold(0);
+        s.set_device(Device::Gpu);
+        s.run("<test>", &owned).map(drop).map_err(|d| s.render(&d))
+    })
+    .join()
+    .unwrap();
+    if let Err(e) = result {
+        panic!("GPU run failed:\n{e}\nsource:\n{src}");
+    }
+    assert_eq!(String::from_utf8(out.0.lock().unwrap().clone()).unwrap(), cpu, "GPU and CPU disagree on:\n{src}");
+    let (_, copies, launches) = hpxl_compiler::gpu::stats().expect("the fake device is open");
+    let dtod = dev.calls().iter().filter(|c| matches!(c, rt::fake::Call::Dtod { .. })).count();
+    (Gpu { launches, htod: copies.htod_copies, dtoh: copies.dtoh_copies }, dtod)
+}
+
+#[test]
+fn a_stencil_loop_stays_on_the_device() {
+    // The 5-point stencil reads the old contents around the region it writes: each step
+    // is a fresh device buffer (a device-to-device copy of the base) and one launch.
+    let (g, dtod) = check_dtod(
+        "random.seed(5)\nu = random.rand(40, 40)\nfor step in range(100):\n    \
+         u[1:-1, 1:-1] += 0.1 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:] - 4 * u[1:-1, 1:-1])\n\
+         print(u[20, 15:20], u[1, 1], u[0, 3])\n",
+    );
+    // `u` goes up once, comes down once when printed; no step falls back to the CPU.
+    assert_eq!((g, dtod), (Gpu { launches: 100, htod: 1, dtoh: 1 }, 100));
+}
+
+#[test]
+fn overlapping_in_place_updates_read_the_old_contents() {
+    // Shifted and reversed reads of the written array compute into a fresh device buffer.
+    let g = check_dtod("a = arange(5000) * 1.0\nrealize(a)\na[1:] = a[:-1]\nprint(a[:4], a[-1])\n");
+    assert_eq!(g, (Gpu { launches: 2, htod: 0, dtoh: 1 }, 1));
+    let g = check_dtod("a = arange(5000) * 1.0\nrealize(a)\na[::-1] += a\nprint(a[:3], a[-3:])\n");
+    assert_eq!(g, (Gpu { launches: 2, htod: 0, dtoh: 1 }, 1));
+    let g = check_dtod(
+        "m = (arange(3600) * 1.0).reshape(60, 60)\nrealize(m)\nm[1:-1, 1:-1] = m[:-2, 1:-1] * 0.5 + m[2:, 2:]\n\
+         print(m[1, :4], m[58, -3:], m[0, 0])\n",
+    );
+    assert_eq!(g, (Gpu { launches: 2, htod: 0, dtoh: 1 }, 1));
+    // The base is still held by another name: the update must not reach it.
+    let g = check_dtod("a = arange(5000) * 1.0\nrealize(a)\nb = a\nc = a[:]\na += 1\nprint(a[:2], b[:2], c[:2])\n");
+    assert_eq!(g.0.launches, 2);
+}
+
+#[test]
+fn in_place_updates_write_the_device_copy() {
+    // A scalar-index assignment that nothing else observes writes the base's own device
+    // copy. `a += 1` and `a[10:20] = -a[10:20]` go to a fresh buffer, as on the CPU: the
+    // value's graph still holds the base's node while the scatter runs.
+    let g = check_dtod("a = arange(5000) * 1.0\na[7] = 3.5\nprint(a[5:12], a[-1])\n");
+    assert_eq!(g, (Gpu { launches: 2, htod: 0, dtoh: 1 }, 0));
+    let g = check_dtod(
+        "a = arange(5000) * 1.0\nrealize(a)\na += 1\na[7] = 3.5\na[10:20] = -a[10:20]\nprint(a[5:12], a[-1])\n",
+    );
+    assert_eq!(g, (Gpu { launches: 4, htod: 0, dtoh: 1 }, 2));
+    // A host array is uploaded once, then updated on the device.
+    let g = check_dtod("random.seed(2)\nr = random.rand(3000)\nr *= 2.0\nr[0] = 9.0\nprint(r[:3])\n");
+    assert_eq!(g, (Gpu { launches: 2, htod: 1, dtoh: 1 }, 1));
+    // Integer dtypes, a broadcast row, and a cast into the base's dtype.
+    let (g, _) = check_dtod(
+        "x = (arange(600) * 3).reshape(20, 30)\nx[2:5] = arange(30) * 1.5\nx[:, 0] += 7\nprint(x[1:6, :3])\n",
+    );
+    assert!(g.launches >= 3, "{g:?}");
+}
+
+#[test]
+fn mask_assignment_runs_on_the_cpu_and_agrees() {
+    // Boolean-mask and index-array assignments are not view regions: the CPU runs them.
+    check(
+        "a = arange(5000) * 1.0\nrealize(a)\na[a > 2500] = 0\na[[1, 3, 5]] = 7\nprint(a[:6], a[2499:2503], sum(a))\n",
+    );
+}
+
+#[test]
+fn integer_powers_run_on_the_gpu() {
+    let g = check(
+        "i = arange(5000) - 2500\nprint((i ** 3)[:3], (i ** 7)[-3:], (i ** 0)[:2])\n\
+         e = arange(5000) % 13\nprint((i ** e)[:6], (i ** e)[-4:])\n\
+         b = (arange(5000) % 200).astype(int8)\nprint((b ** 5)[120:126], (b.astype(uint16) ** 9)[-3:])\n",
+    );
+    assert_eq!(g.htod, 0, "{g:?}");
+    assert!(g.launches >= 7, "{g:?}");
+    // The power fuses with its consumer: a CPU fallback would copy `x` down and `x ** 3`
+    // up again.
+    let g = check("x = arange(5000) - 2500\nrealize(x)\nz = x ** 3 + 1\nprint(z[:3], z[-1])\n");
+    assert_eq!(g, Gpu { launches: 2, htod: 0, dtoh: 1 });
+}
+
+#[test]
+fn negative_integer_powers_raise_as_on_the_cpu() {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let src = "i = arange(5000) - 2500\ne = arange(5000) % 7 - 3\nprint((i ** e)[:3])\n";
+    let run = |device: Device| {
+        rt::install(Arc::new(FakeDevice::with_executor(hpxl_compiler::fuse::cpu_executor())));
+        std::thread::spawn(move || {
+            let mut s = Session::with_output(Box::new(Out::default()));
+            s.set_small_threshold(0);
+            s.set_device(device);
+            s.run("<test>", src).map(drop).map_err(|d| s.render(&d))
+        })
+        .join()
+        .unwrap()
+    };
+    let (cpu, gpu) = (run(Device::Cpu), run(Device::Gpu));
+    assert!(cpu.as_ref().is_err_and(|e| e.contains("negative integer powers")), "{cpu:?}");
+    assert_eq!(gpu, cpu);
+}

@@ -998,7 +998,9 @@ fn realize_pending(root: &NodeRef) -> Result<NdArray, Diagnostic> {
         *n.op.borrow_mut() = Op::Const(value);
         n.depth.set(0);
     }
-    root.value().ok_or_else(|| internal("realize", "root not realised after evaluation"))
+    // Unsynced, as `realize_on_device` returns it: a root that is a view of a device
+    // result stays there until the host reads it.
+    root.value_unsynced().ok_or_else(|| internal("realize", "root not realised after evaluation"))
 }
 
 fn internal(pass: &str, msg: &str) -> Diagnostic {
@@ -1065,7 +1067,14 @@ fn evaluate_op(n: &Node, op: &Op) -> Result<NdArray, Diagnostic> {
             interp::select(&val(cond)?, &val(a)?, &val(b)?, n.dtype).map_err(|e| kernel_err(n, e))?
         }
         Op::MatMul { a, b } => interp::matmul(&val(a)?, &val(b)?, n.dtype).map_err(|e| kernel_err(n, e))?,
-        Op::View { x, view } => apply_view(&val(x)?, view),
+        Op::View { x, view } => {
+            // A view of a whole buffer only shares it: a device result stays where it is
+            // (a host read of the view syncs it, Note [Host reads of device results]).
+            match x.value_unsynced() {
+                Some(v) if v.offset == 0 && v.is_contiguous() && v.data.len() == v.size() => apply_view(&v, view),
+                _ => apply_view(&val(x)?, view),
+            }
+        }
         Op::Broadcast { x } => interp::broadcast_to(&val(x)?, &n.shape)
             .ok_or_else(|| internal("interp", "broadcast of incompatible shape"))?,
         Op::Reshape { x } => {

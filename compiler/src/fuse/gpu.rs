@@ -10,10 +10,11 @@
 //! `min`, `max`, `any`, `all` over every axis) run the two-pass reduction of Note
 //! [Deterministic GPU reductions]; every other reduction (over some axes, mean, var/std,
 //! argmin/argmax, count_nonzero, the nan-variants) one row-reduction launch (Note [GPU
-//! row reductions] in `ptx/rows.rs`). `nanargmin`/`nanargmax`, scans, scatters and
-//! library calls run on the CPU, whose inputs are then copied to the host (said once per
-//! kind on stderr). A kernel the PTX generator declines (an op it does not lower) runs on
-//! the CPU too.
+//! row reductions] in `ptx/rows.rs`); scatters (in-place updates) write the base's
+//! device copy or a fresh device buffer (Note [Scatters on the GPU]).
+//! `nanargmin`/`nanargmax`, scans, mask assignments and library calls run on the CPU,
+//! whose inputs are then copied to the host (said once per kind on stderr). A kernel the
+//! PTX generator declines (an op it does not lower) runs on the CPU too.
 
 use super::build::Plan;
 use super::gpu_model;
@@ -180,6 +181,133 @@ pub(super) fn try_map(plan: &Plan, dtypes: &[DType], shape: &[usize], span: Span
             .collect())
     };
     run(&mut g).map(Some).map_err(|e| device_err(e, span))
+}
+
+/// Note [Scatters on the GPU]: `fuse::run::scatter` makes the CPU's decision (Decision
+/// 4, the holder count, `same_place`) and then either [`scatter_in_place`] — the kernel
+/// writes the base's device copy, uploaded first when only the host had it, and that
+/// device buffer moves to the result's new host array (`Residency::detach`, then
+/// `adopt_output`), so the result is device-only — or [`scatter_copy`]: a fresh pooled
+/// device buffer gets the base's device copy by one device-to-device copy of the whole
+/// base (per-gap copies as in Note [Scatter borders] would be one small copy per row on a
+/// GPU), and the kernel reads the old buffer while it writes the new one, so shifted
+/// reads (`a[1:] = a[:-1]`, a stencil) and reversed ones (`a[::-1] += a`) see the old
+/// contents exactly as on the CPU. Neither moves bytes between host and device beyond
+/// the base's first upload: a stencil loop stays on the device until the host reads the
+/// result. The base must be one contiguous run of its storage (else the CPU runs it).
+///
+/// The PTX of a scatter's kernel (`fuse::run::scatter`) when this thread's device is the
+/// GPU and the scatter can run there; `None` leaves it to the CPU. `base_contiguous`
+/// says whether the base's current value is one contiguous run of its storage, which
+/// the device copy of a fresh result needs (Note [Scatters on the GPU]).
+pub(super) fn scatter_kernel(plan: &Plan, base_contiguous: bool) -> Option<Arc<ptx::PtxKernel>> {
+    crate::gpu::active()?;
+    if !base_contiguous {
+        note_once("in-place updates of strided views run on the CPU");
+        return None;
+    }
+    match compile(&plan.kernel, None) {
+        Ok(Ptx::Map(k)) => Some(k),
+        Ok(Ptx::Reduce(_)) => None,
+        Err(why) => {
+            note_once(&format!("{why}; such kernels run on the CPU"));
+            None
+        }
+    }
+}
+
+/// Launches scatter kernel `k` with its output at device address `out` and waits.
+fn launch_scatter(g: &mut rt::Gpu, k: &ptx::PtxKernel, plan: &Plan, out: DevPtr) -> Result<(), DeviceError> {
+    let m = module(g, &k.ptx, std::slice::from_ref(&k.entry))?;
+    let ins = input_ptrs(g, plan)?;
+    let args = upload_args(g, &plan.args_at(&ins, &[out as i64]))?;
+    let total = plan.size();
+    let sms = g.api.info().multiprocessors;
+    let launched = g.api.launch(m, 0, grid(total, k.block, BLOCKS_PER_SM, sms), k.block, &[args, 0, total as u64]);
+    let done = launched.and_then(|_| g.api.synchronize());
+    g.pool.release(&*g.api, args);
+    g.launches += 1;
+    done?;
+    hpxl_runtime::telemetry::add::kernel_launches(1);
+    Ok(())
+}
+
+/// A scatter on the GPU into its base's own buffer (`fuse::run::scatter` decided that
+/// nothing else can observe it and that the kernel reads the base only where it writes):
+/// the kernel writes the base's device copy, which becomes the result's (Note [Scatters
+/// on the GPU]). `base` is the last holder of its storage once `plan` is dropped.
+pub(super) fn scatter_in_place(
+    k: &ptx::PtxKernel,
+    plan: Plan,
+    base: NdArray,
+    shape: &[usize],
+    span: Span,
+) -> Result<NdArray, Diagnostic> {
+    let Some(gpu) = crate::gpu::active() else {
+        return Err(Diagnostic::new(Code::Internal, "in pass `fuse`: GPU scatter without a GPU"));
+    };
+    let mut g = gpu.lock().unwrap_or_else(|e| e.into_inner());
+    let dev = (|| -> Result<DevPtr, DeviceError> {
+        let out = {
+            let rt::Gpu { api, pool, residency, .. } = &mut *g;
+            residency.device_read(&**api, pool, &base.data)?
+        };
+        launch_scatter(&mut g, k, &plan, out)?;
+        g.residency.detach(&base.data).ok_or_else(|| DeviceError("in-place base lost its device copy".into()))
+    })()
+    .map_err(|e| device_err(e, span))?;
+    drop(plan);
+    let NdArray { data, .. } = base;
+    let data = match Arc::try_unwrap(data) {
+        Ok(d) => d,
+        Err(_) => {
+            let rt::Gpu { api, pool, .. } = &mut *g;
+            pool.release(&**api, dev);
+            return Err(Diagnostic::new(Code::Internal, "in pass `fuse`: in-place buffer still shared"));
+        }
+    };
+    let out = NdArray::from_data(data, shape.to_vec());
+    g.residency.adopt_output(&out.data, dev);
+    Ok(out)
+}
+
+/// A scatter on the GPU into a fresh buffer: the device copy of `base`'s `size`
+/// elements (contiguous from its offset) is copied on the device, then the kernel
+/// writes the region; it reads the old base, never the new buffer (Decision 4). The
+/// result is left on the device.
+pub(super) fn scatter_copy(
+    k: &ptx::PtxKernel,
+    plan: &Plan,
+    base: &NdArray,
+    size: usize,
+    shape: &[usize],
+    span: Span,
+) -> Result<NdArray, Diagnostic> {
+    let Some(gpu) = crate::gpu::active() else {
+        return Err(Diagnostic::new(Code::Internal, "in pass `fuse`: GPU scatter without a GPU"));
+    };
+    let dtype = base.dtype();
+    let mut g = gpu.lock().unwrap_or_else(|e| e.into_inner());
+    let run = |g: &mut rt::Gpu| -> Result<NdArray, DeviceError> {
+        let host = pool::take(dtype, size)
+            .ok_or_else(|| DeviceError(format!("host allocation of {} bytes failed", dtype.itemsize() * size)))?;
+        let src = {
+            let rt::Gpu { api, pool, residency, .. } = g;
+            residency.sweep(&**api, pool);
+            residency.device_read(&**api, pool, &base.data)?
+        };
+        let dst = g.pool.alloc(&*g.api, bytes_of(dtype, size))?;
+        let item = dtype.itemsize();
+        let copied = g.api.dtod(dst, src + (base.offset * item) as u64, size * item);
+        if let Err(e) = copied.and_then(|_| launch_scatter(g, k, plan, dst)) {
+            g.pool.release(&*g.api, dst);
+            return Err(e);
+        }
+        let a = NdArray::from_data(host, shape.to_vec());
+        g.residency.adopt_output(&a.data, dst);
+        Ok(a)
+    };
+    run(&mut g).map_err(|e| device_err(e, span))
 }
 
 /// The GPU reduction of `op`, for the ops the PTX generator has.

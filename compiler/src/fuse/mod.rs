@@ -175,11 +175,22 @@ fn role_of(n: &NodeRef) -> Role {
             Role::Reduce
         }
         Op::Scatter { region: Region::View(_), .. } => Role::Scatter,
-        // Integer powers raise on negative exponents, which only the interp loop checks.
-        Op::Binary { op: crate::ops::BinaryOp::Pow, loop_dtype, .. } if !loop_dtype.is_float() => Role::Library,
+        // Integer powers: only the GPU's code has them inline (`llvm::divmod`); the CPU
+        // backends leave them to the interp. Negative exponents were refused when the
+        // node was built (`arrays::binary`), so no kernel has to raise for one.
+        Op::Binary { op: crate::ops::BinaryOp::Pow, loop_dtype, .. }
+            if !loop_dtype.is_float() && !gpu_int_power() =>
+        {
+            Role::Library
+        }
         op if fusable(op) => Role::Map,
         _ => Role::Library,
     })
+}
+
+/// Whether integer powers fuse into kernels: on the GPU, whose PTX has them.
+fn gpu_int_power() -> bool {
+    cfg!(feature = "_ptx") && crate::gpu::device() == crate::gpu::Device::Gpu && crate::gpu::active().is_some()
 }
 
 /// The first row of `view` when it is a block of whole rows of the pending generator

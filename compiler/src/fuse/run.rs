@@ -404,11 +404,19 @@ fn map(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     Ok(NdArray::from_data(out, n.shape.clone()))
 }
 
+/// The code a scatter runs: the CPU's kernel, or its PTX on the GPU.
+enum ScatterCode {
+    Cpu(Arc<jit::Compiled>),
+    #[cfg(feature = "_ptx")]
+    Gpu(Arc<crate::ptx::PtxKernel>),
+}
+
 /// An in-place update `base[region] = value`: the value's kernel writes the region of
 /// the result buffer. The base buffer itself is reused when nothing else holds it and
 /// the kernel reads it only at the elements it writes (`x += 1`); otherwise the result
 /// is a copy of the base (Decision 4: shifted reads of the old contents, as in a stencil,
-/// never see new values).
+/// never see new values). On the GPU the same decision picks the base's device copy or
+/// a fresh device buffer (Note [Scatters on the GPU] in `fuse/gpu.rs`).
 fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     let (base, spec, value) = n
         .with_op(|op| match op {
@@ -419,8 +427,9 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
         })
         .ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: scatter plan on a non-scatter node"))?;
     let region_size: usize = spec.shape.iter().product();
+    // Unsynced: a GPU scatter takes the base's device copy; the CPU path syncs below.
     let base_now =
-        base.value().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: scatter base pending"))?;
+        base.value_unsynced().ok_or_else(|| Diagnostic::new(Code::Internal, "in pass `fuse`: scatter base pending"))?;
     let size: usize = n.shape.iter().product();
     if region_size == 0 || base_now.dtype() != n.dtype {
         return graph::realize_interp(n);
@@ -433,14 +442,21 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
     let strides: Vec<i64> = spec.strides.iter().map(|&s| s as i64).collect();
     let (plan, _) = finish(b, vec![(v, n.dtype, spec.offset as i64, strides)], &[]);
     super::check(&plan.kernel)?;
-    let compiled = match kernel_for_launch(&plan.kernel, plan.size()) {
-        Ok(c) => c,
-        Err(_) => return graph::realize_interp(n),
+    #[cfg(feature = "_ptx")]
+    let gpu_code = super::gpu::scatter_kernel(&plan, base_now.is_contiguous()).map(ScatterCode::Gpu);
+    #[cfg(not(feature = "_ptx"))]
+    let gpu_code: Option<ScatterCode> = None;
+    let code = match gpu_code {
+        Some(c) => c,
+        None => match kernel_for_launch(&plan.kernel, plan.size()) {
+            Ok(c) => {
+                plan.sync_host();
+                crate::gpu::host_sync(&base_now.data);
+                ScatterCode::Cpu(c)
+            }
+            Err(_) => return graph::realize_interp(n),
+        },
     };
-    if crate::gpu::device() == crate::gpu::Device::Gpu && crate::gpu::active().is_some() {
-        crate::gpu::note_once("in-place updates (`a[i] = ...`, `a += ...`) have no GPU kernel yet and run on the CPU");
-    }
-    plan.sync_host();
     let whole = base_now.offset == 0 && base_now.is_contiguous() && base_now.data.len() == size;
     let aliasing: Vec<usize> =
         (0..plan.inputs.len()).filter(|&i| Arc::ptr_eq(&plan.inputs[i].data, &base_now.data)).collect();
@@ -460,6 +476,11 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
         if Rc::strong_count(&base_node) == 2 && Arc::strong_count(&base_now.data) == expected {
             drop(op);
             drop(base_node); // the node and its copy of the buffer go
+            let compiled = match code {
+                ScatterCode::Cpu(c) => c,
+                #[cfg(feature = "_ptx")]
+                ScatterCode::Gpu(k) => return super::gpu::scatter_in_place(&k, plan, base_now, &n.shape, n.span),
+            };
             let ptr = base_now.data.as_ptr() as *mut u8;
             // SAFETY: every other holder of this buffer is one of the plan's loads, which
             // read each element only at the index that writes it.
@@ -473,6 +494,11 @@ fn scatter(n: &NodeRef) -> Result<NdArray, Diagnostic> {
         drop(base_node);
         graph::restore_op(n, op);
     }
+    let compiled = match code {
+        ScatterCode::Cpu(c) => c,
+        #[cfg(feature = "_ptx")]
+        ScatterCode::Gpu(k) => return super::gpu::scatter_copy(&k, &plan, &base_now, size, &n.shape, n.span),
+    };
     let contiguous = base_now.to_contiguous();
     let mut out = match region_rows(size, spec.offset, &spec.strides, &spec.shape) {
         // The kernel writes every row of the region: only the gaps between them are copied.
@@ -551,7 +577,9 @@ fn region_rows(size: usize, offset: usize, strides: &[isize], extents: &[usize])
 /// disjoint contiguous rows of the base's flat storage, only the gaps between them are
 /// copied (for a 2000² stencil, the border: 32 KB per step instead of 32 MB). The base's
 /// own shape does not matter: `u = arange(k*k).reshape(k, k)` is a 2-D view of 1-D
-/// storage, and the scatter's region is then a strided view of that storage.
+/// storage, and the scatter's region is then a strided view of that storage. On the GPU
+/// the fresh buffer gets the whole base by one device-to-device copy instead (Note
+/// [Scatters on the GPU] in `fuse/gpu.rs`).
 fn copy_outside_rows(n: &NodeRef, src: &Data, offset: usize, size: usize, rows: &RegionRows) -> Result<Data, Diagnostic> {
     let mut out = output_buffer(n, src.dtype(), size)?;
     let item = src.dtype().itemsize();

@@ -61,6 +61,9 @@ pub struct Options {
     /// Binary float ops the backend emits inline itself (the PTX backend's power,
     /// arctan2 and hypot, `llvm::math::gpu_binary`); the CPU backends call `vmath`.
     pub inline_binary_math: fn(BinaryOp, DType) -> bool,
+    /// Integer and bool `power`, emitted inline (`llvm::divmod`, the PTX backend and the
+    /// GPU's code compiled for the CPU); the CPU backends leave it to the interp.
+    pub inline_int_power: bool,
     /// Keep the Cranelift IR text in `Compiled::clif` (printing it costs about as much as
     /// compiling; `jit::compile` keeps it only for `--dump kernels` and `HPXL_DEBUG>=3`).
     pub text: bool,
@@ -84,6 +87,7 @@ impl Default for Options {
             inline_math: no_inline_math,
             inline_division: false,
             inline_binary_math: no_inline_binary_math,
+            inline_int_power: false,
             text: false,
         }
     }
@@ -172,6 +176,7 @@ fn classify_binary(op: BinaryOp, dt: DType, opts: &Options) -> Result<Option<Cal
         DType::Bool => {
             return match op {
                 Add | Maximum | Fmax | BitOr | Mul | Minimum | Fmin | BitAnd | BitXor => Ok(None),
+                Pow if opts.inline_int_power => Ok(None),
                 _ => Err(unsupported(op.name(), dt)),
             }
         }
@@ -184,6 +189,7 @@ fn classify_binary(op: BinaryOp, dt: DType, opts: &Options) -> Result<Option<Cal
         _ => match op {
             Add | Sub | Mul | Minimum | Fmin | Maximum | Fmax | BitAnd | BitOr | BitXor | LShift | RShift => true,
             FloorDiv | Mod | Fmod => opts.inline_division,
+            Pow if opts.inline_int_power => true,
             Pow => {
                 return Err(format!(
                     "cranelift backend: integer `power` is left to the interp backend (it raises for negative \

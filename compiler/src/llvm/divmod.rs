@@ -1,7 +1,8 @@
-//! Integer and float `floor_divide`, `remainder` and `fmod`, and integer `reciprocal`, as
-//! inline LLVM IR with the interp's results bit for bit (`interp/num.rs`: NumPy's sign
-//! rules, 0 for an integer division by zero, `npy_divmod` for floats). The CPU backends
-//! used to call the interp's loops for them; the PTX backend has no loops to call.
+//! Integer and float `floor_divide`, `remainder` and `fmod`, integer `reciprocal` and
+//! integer `power` (GPU only), as inline LLVM IR with the interp's results bit for bit
+//! (`interp/num.rs`: NumPy's sign rules, 0 for an integer division by zero, `npy_divmod`
+//! for floats). The CPU backends used to call the interp's loops for them; the PTX
+//! backend has no loops to call.
 //!
 //! Float `fmod` is LLVM's `frem` on the CPU (a call of libm's `fmod`, as Rust's `%`).
 //! LLVM 14's NVPTX cannot lower `frem` (it would need a libm call), so in a PTX module
@@ -65,6 +66,30 @@ impl<'ctx> Em<'_, 'ctx> {
             }
         };
         Ok(self.isel(by_zero, zero, result)?.into())
+    }
+
+    /// Integer `power` with the interp's bits (`interp/num.rs`): `x` to the `y` by
+    /// repeated squaring with wrapping multiplies, straight-line over every bit of the
+    /// exponent (a product modulo 2^bits does not depend on the order of its factors).
+    /// A negative exponent gives 0 as the interp's `pow` does; `arrays::binary` raises
+    /// for one before such a node exists, so no kernel meets it.
+    pub(crate) fn int_power(&self, dt: DType, x: IntValue<'ctx>, y: IntValue<'ctx>) -> R<IntValue<'ctx>> {
+        let b = self.b;
+        let bits = dt.itemsize() as u32 * 8;
+        let (zero, one) = (self.iconst(dt, 0), self.iconst(dt, 1));
+        let (mut out, mut base, mut e) = (one, x, y);
+        for bit in 0..bits {
+            let odd = b.build_int_compare(IntPredicate::NE, b.build_and(e, one, "")?, zero, "")?;
+            out = self.isel(odd, b.build_int_mul(out, base, "")?, out)?;
+            if bit + 1 < bits {
+                base = b.build_int_mul(base, base, "")?;
+                e = b.build_right_shift(e, one, false, "")?;
+            }
+        }
+        if dt.is_signed_int() {
+            out = self.isel(b.build_int_compare(IntPredicate::SLT, y, zero, "")?, zero, out)?;
+        }
+        Ok(out)
     }
 
     /// Integer `reciprocal` as NumPy (`1.0 / x` converted back): 1 and -1 are their own

@@ -326,6 +326,8 @@ impl<'a, 'ctx> Em<'a, 'ctx> {
         if dt == DType::Bool {
             return Ok(match op {
                 Mul | Minimum | Fmin | BitAnd => b.build_and(x, y, "")?,
+                // The interp's `a | !b` (x ** 0 is 1).
+                Pow => b.build_or(x, b.build_not(y, "")?, "")?,
                 BitXor => b.build_xor(x, y, "")?,
                 // Add, Maximum, Fmax, BitOr.
                 _ => b.build_or(x, y, "")?,
@@ -335,6 +337,7 @@ impl<'a, 'ctx> Em<'a, 'ctx> {
         let signed = dt.is_signed_int();
         Ok(match op {
             FloorDiv | Mod | Fmod => self.int_division(op, dt, x, y)?,
+            Pow => self.int_power(dt, x, y)?.into(),
             Add => b.build_int_add(x, y, "")?.into(),
             Sub => b.build_int_sub(x, y, "")?.into(),
             Mul => b.build_int_mul(x, y, "")?.into(),

@@ -189,6 +189,7 @@ pub fn compile_gpu_ops(k: &Kernel) -> Result<Compiled, String> {
         inline_math: math::gpu_unary,
         inline_division: true,
         inline_binary_math: math::gpu_binary,
+        inline_int_power: true,
         ..Options::default()
     };
     let plan = plan::plan(k, &opts)?;

@@ -55,8 +55,10 @@
 //! accuracy there; NaN results are the GPU's canonical NaN rather than the CPU's payload.
 //! `llvm::compile_gpu_ops` compiles this operation set for the CPU, which is what the fake
 //! device runs (`fuse::cpu_executor`) and what `compiler/tests/llvm.rs` compares with
-//! Cranelift. The only op still rejected is integer `power`, which every backend leaves
-//! to the interp (it raises for negative exponents) and the runtime never fuses.
+//! Cranelift. Integer `power` is inline here too (`llvm/divmod.rs`, repeated squaring
+//! with wrapping multiplies, the interp's bits); the CPU backends leave it to the interp
+//! and the runtime fuses it only on the GPU. Negative exponents raise when the node is
+//! built (`arrays::binary`), so no kernel has to.
 //!
 //! # Row reductions: [`compile_rows`]
 //!
@@ -159,6 +161,7 @@ fn check_ops(k: &Kernel) -> Result<(), String> {
         inline_math: math::gpu_unary,
         inline_division: true,
         inline_binary_math: math::gpu_binary,
+        inline_int_power: true,
         ..Options::default()
     };
     let p = plan::plan(k, &opts).map_err(|e| e.replace("cranelift backend", "ptx backend"))?;

@@ -126,6 +126,13 @@ impl DeviceApi for CudaDevice {
         unsafe { result::memcpy_dtoh_sync(dst, src) }.map_err(err)
     }
 
+    fn dtod(&self, dst: DevPtr, src: DevPtr, bytes: usize) -> Result<(), DeviceError> {
+        self.bind()?;
+        // SAFETY: both pointers hold at least `bytes` bytes (the caller's allocations);
+        // the copy is ordered on the null stream with the launches around it.
+        unsafe { result::memcpy_dtod_sync(dst, src, bytes) }.map_err(err)
+    }
+
     fn load_module(&self, ptx: &str, entries: &[String]) -> Result<ModuleId, DeviceError> {
         self.bind()?;
         let image = CString::new(ptx).map_err(|_| DeviceError("PTX text contains a NUL byte".into()))?;

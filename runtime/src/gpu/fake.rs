@@ -13,6 +13,7 @@ pub enum Call {
     Free { bytes: usize },
     Htod { bytes: usize },
     Dtoh { bytes: usize },
+    Dtod { bytes: usize },
     Load { entries: Vec<String> },
     Launch { entry: String, grid: u32, block: u32, params: Vec<u64> },
     Sync,
@@ -141,6 +142,17 @@ impl DeviceApi for FakeDevice {
         // SAFETY: the source range lies inside a live allocation (checked above).
         unsafe { std::ptr::copy_nonoverlapping(src as *const u8, dst.as_mut_ptr(), dst.len()) };
         st.calls.push(Call::Dtoh { bytes: dst.len() });
+        Ok(())
+    }
+
+    fn dtod(&self, dst: DevPtr, src: DevPtr, bytes: usize) -> Result<(), DeviceError> {
+        let mut st = self.lock();
+        Self::check_range(&st, src, bytes)?;
+        Self::check_range(&st, dst, bytes)?;
+        // SAFETY: both ranges lie inside live allocations (checked above); `copy` allows
+        // overlap.
+        unsafe { std::ptr::copy(src as *const u8, dst as *mut u8, bytes) };
+        st.calls.push(Call::Dtod { bytes });
         Ok(())
     }
 

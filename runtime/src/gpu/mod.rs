@@ -74,6 +74,9 @@ pub trait DeviceApi: Send + Sync {
     fn htod(&self, dst: DevPtr, src: &[u8]) -> Result<(), DeviceError>;
     /// Copies device bytes to the host (waits for earlier launches).
     fn dtoh(&self, dst: &mut [u8], src: DevPtr) -> Result<(), DeviceError>;
+    /// Copies `bytes` between device buffers, ordered with launches (the base of a
+    /// scatter into a fresh buffer, `compiler::fuse::gpu`).
+    fn dtod(&self, dst: DevPtr, src: DevPtr, bytes: usize) -> Result<(), DeviceError>;
     /// Loads PTX text with the named entries; entry `i` is launched as `(module, i)`.
     fn load_module(&self, ptx: &str, entries: &[String]) -> Result<ModuleId, DeviceError>;
     /// Launches `entry` of `module` on a 1-D grid; every parameter is a 64-bit word.

@@ -21,8 +21,12 @@
 //! | host writes it | read first (above), then `Synced`/`HostDirty` → `HostDirty` | as for a read |
 //! | device copy released | `DeviceOnly`/`DeviceDirty` are read first → `HostOnly` | as for a read |
 //!
-//! A kernel never writes part of a buffer on the device (outputs are fresh, whole
-//! buffers), so "overwrites" needs no upload of the old contents.
+//! A kernel never writes part of a buffer on the device without reading it first:
+//! outputs are fresh, whole buffers, so "overwrites" needs no upload of the old contents,
+//! and an in-place update (`x += 1` on the GPU, `compiler::fuse::gpu`) takes its base
+//! through "kernel reads it" (current on the device), writes that device copy, and hands
+//! it to the result's new host array ([`Residency::detach`], then `adopt_output`): the
+//! old array, whose bytes it was, is gone by then.
 //!
 //! [`Residency`] applies the machine to host arrays: it maps each `Arc<Data>` (by
 //! address, checked with a `Weak` so a reused address is never mistaken for the old
@@ -311,6 +315,18 @@ impl Residency {
             b.state = Residence::DeviceOnly;
             Ok(())
         });
+    }
+
+    /// Takes `d`'s device copy away from it without freeing or saving it: the caller
+    /// gives it to another array (`adopt_output`) whose contents it now is. `None` when
+    /// `d` has no device copy.
+    pub fn detach(&mut self, d: &Arc<Data>) -> Option<DevPtr> {
+        self.live_entry(d)?;
+        let mut e = self.entries.remove(&key(d))?;
+        if e.buf.state.host_stale() {
+            STALE_HOST.fetch_sub(1, Relaxed);
+        }
+        e.buf.dev.take()
     }
 
     /// A device buffer for a kernel to overwrite `d` completely.
