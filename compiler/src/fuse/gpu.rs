@@ -206,9 +206,9 @@ pub(super) fn scatter_kernel(plan: &Plan, base_contiguous: bool) -> Option<Arc<p
         note_once("in-place updates of strided views run on the CPU");
         return None;
     }
-    match compile(&plan.kernel, None) {
+    match compile(&plan.kernel, Kind::Map) {
         Ok(Ptx::Map(k)) => Some(k),
-        Ok(Ptx::Reduce(_)) => None,
+        Ok(_) => None,
         Err(why) => {
             note_once(&format!("{why}; such kernels run on the CPU"));
             None
