@@ -69,6 +69,7 @@
 //! row) run on the CPU (`fuse/gpu.rs`).
 
 mod rows;
+mod split;
 
 use crate::jit::plan::{self, operands, Class, Options};
 use crate::kir::{InstKind, Kernel, Stride};
@@ -77,6 +78,7 @@ use crate::llvm::math;
 use crate::ops::BinaryOp;
 use hpxl_runtime::DType;
 pub use rows::{compile_rows, Layout, PtxRows, RowOp, RowReduce};
+pub use split::{compile_split_rows, PtxSplitRows};
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
