@@ -10,7 +10,8 @@
 //! `min`, `max`, `any`, `all` over every axis) run the two-pass reduction of Note
 //! [Deterministic GPU reductions]; every other reduction (over some axes, mean, var/std,
 //! argmin/argmax, count_nonzero, the nan-variants) one row-reduction launch (Note [GPU
-//! row reductions] in `ptx/rows.rs`); scatters (in-place updates) write the base's
+//! row reductions] in `ptx/rows.rs`), or for few long rows the passes of Note [Split GPU
+//! row reductions] (`ptx/split.rs`, [`SPLIT_MAX_ROWS`]); scatters (in-place updates) write the base's
 //! device copy or a fresh device buffer (Note [Scatters on the GPU]).
 //! `nanargmin`/`nanargmax`, scans, mask assignments and library calls run on the CPU,
 //! whose inputs are then copied to the host (said once per kind on stderr). A kernel the
@@ -586,7 +587,8 @@ fn gpu_code_on_cpu(k: &kir::Kernel) -> Result<unsafe extern "C" fn(*const i64, i
 /// the fake device's memory, which is host memory, so the whole GPU path — argument
 /// words, residency, copies, the reduction passes, the inline math and divisions of the
 /// PTX — is exercised without a GPU. Reductions fold in the GPU's order, in the value
-/// dtype (`gpu_model`: Note [Deterministic GPU reductions], Note [GPU row reductions]).
+/// dtype (`gpu_model`: Note [Deterministic GPU reductions], Note [GPU row reductions], Note
+/// [Split GPU row reductions]).
 pub fn cpu_executor() -> rt::fake::Executor {
     Box::new(|entry: &str, _grid: u32, _block: u32, params: &[u64]| -> Result<(), DeviceError> {
         let (k, kind) = entries()

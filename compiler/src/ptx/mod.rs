@@ -65,7 +65,9 @@
 //! Every other reduction — over some axes, and mean, var/std, argmin/argmax,
 //! count_nonzero and the nan-variants full or not — is one entry that reduces each of
 //! `m` rows of `k` flat positions, one thread or one block per row (Note [GPU row
-//! reductions] in `rows.rs`). Only `nanargmin`/`nanargmax` (which raise on an all-NaN
+//! reductions] in `rows.rs`); [`compile_split_rows`] reduces few long rows by chunks
+//! across blocks, then one block per row (Note [Split GPU row reductions] in
+//! `split.rs`). Only `nanargmin`/`nanargmax` (which raise on an all-NaN
 //! row) run on the CPU (`fuse/gpu.rs`).
 
 mod rows;

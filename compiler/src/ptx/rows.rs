@@ -34,6 +34,11 @@
 //! nan-variants), then finish as the CPU does: `div_count` (the division in float64 by
 //! the count, then the cast), `ddof`, and the square root for std. `fuse::gpu_model`
 //! is the same algorithm in Rust, which the fake device runs.
+//!
+//! A few long rows in the `Blocks` layout (a full `mean` or `argmin` is one row) would
+//! run on a few blocks, so `fuse/gpu.rs` gives fewer than 1024 rows longer than one
+//! chunk to the split kernels of `split.rs` instead (Note [Split GPU row reductions]):
+//! the same states, steps, merges and finishes, in a different fixed order.
 
 use super::{entry_name, finish, glob, mark_kernel, Gpu, REDUCE_BLOCK};
 use crate::kir::{InstKind, Kernel};
