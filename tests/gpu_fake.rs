@@ -214,7 +214,8 @@ fn mean_var_and_std_run_on_the_gpu() {
                a = arange(6000).reshape(60, 100)\nrealize(v, a)\n";
     let cases = [
         ("print(v.mean(axis=1)[:4], v.var(axis=1)[:3], v.std(axis=1, ddof=1)[:2])", 3),
-        ("print(mean(v), var(v), std(v), var(v, ddof=3))", 4),
+        // 6000 elements are two chunks: split (Note [Split GPU row reductions]).
+        ("print(mean(v), var(v), std(v), var(v, ddof=3))", 2 + 3 * 4),
         ("print(v.mean(axis=0)[:5], v.var(axis=0)[:3], v.std(axis=0, keepdims=True)[0, :2])", 3),
         ("print(v.astype(float32).mean(axis=1)[:3], v.astype(float32).var(axis=0, ddof=1)[:3])", 2),
         ("print(mean(a, axis=1)[:3], var(a[0]), std(a[1], ddof=100), a.std(axis=0)[:2])", 4),
@@ -253,8 +254,9 @@ fn arg_reductions_take_the_first_index_and_the_first_nan() {
                i = (arange(6000) % 11 - 5).reshape(60, 100)\nrealize(x, i)\n";
     let cases = [
         ("print(argmin(x, axis=1)[:6], argmax(x, axis=1)[:6])", 2),
-        ("print(argmin(x, axis=0)[:6], argmax(x, axis=0)[48:52], argmax(x), argmin(x))", 4),
-        ("print(argmin(i, axis=1)[:4], argmax(i, axis=0)[:4], argmax(i), argmin(i, axis=1, keepdims=True)[:2])", 4),
+        // The full ones of 6000 elements are split: two launches each.
+        ("print(argmin(x, axis=0)[:6], argmax(x, axis=0)[48:52], argmax(x), argmin(x))", 6),
+        ("print(argmin(i, axis=1)[:4], argmax(i, axis=0)[:4], argmax(i), argmin(i, axis=1, keepdims=True)[:2])", 5),
         ("print(argmax(x[:3]), argmin(x[:3] * -1.0), argmax((i > 3).astype(int8), axis=1)[:3])", 3),
     ];
     for (c, n) in cases {
@@ -266,12 +268,13 @@ fn arg_reductions_take_the_first_index_and_the_first_nan() {
 fn nan_reductions_and_counts_run_on_the_gpu() {
     let pre = "x = (arange(6000) % 9).reshape(60, 100) * 0.5\nx[2, 3] = nan\nx[7, :] = nan\nx[:, 4] = nan\n\
                a = arange(6000).reshape(60, 100)\nrealize(x, a)\n";
+    // The full ones of 6000 elements are split: two launches each, four for nanvar.
     let cases = [
-        ("print(nansum(x, axis=1)[:3], nansum(x, axis=0)[3:6], nansum(x))", 3),
-        ("print(nanmin(x, axis=1)[6:9], nanmax(x, axis=0)[3:6], nanmin(x), nanmax(x))", 4),
-        ("print(nanmean(x, axis=1)[6:9], nanmean(x, axis=0)[3:6], nanmean(x))", 3),
-        ("print(nanvar(x, axis=1)[6:9], nanstd(x, axis=0, ddof=1)[3:6], nanvar(x, ddof=1))", 3),
-        ("print(count_nonzero(x, axis=1)[:3], count_nonzero(x, axis=0)[:5], count_nonzero(x))", 3),
+        ("print(nansum(x, axis=1)[:3], nansum(x, axis=0)[3:6], nansum(x))", 4),
+        ("print(nanmin(x, axis=1)[6:9], nanmax(x, axis=0)[3:6], nanmin(x), nanmax(x))", 6),
+        ("print(nanmean(x, axis=1)[6:9], nanmean(x, axis=0)[3:6], nanmean(x))", 4),
+        ("print(nanvar(x, axis=1)[6:9], nanstd(x, axis=0, ddof=1)[3:6], nanvar(x, ddof=1))", 6),
+        ("print(count_nonzero(x, axis=1)[:3], count_nonzero(x, axis=0)[:5], count_nonzero(x))", 4),
         ("print(sum(x, axis=1)[:3], min(x, axis=0)[3:6], max(x, axis=1)[6:9])", 3),
         ("print(nanmean(a, axis=0)[:2], nanmin(a[0] - 4), nanvar(a, axis=1)[:2])", 3),
     ];
@@ -407,4 +410,52 @@ fn negative_integer_powers_raise_as_on_the_cpu() {
     let (cpu, gpu) = (run(Device::Cpu), run(Device::Gpu));
     assert!(cpu.as_ref().is_err_and(|e| e.contains("negative integer powers")), "{cpu:?}");
     assert_eq!(gpu, cpu);
+}
+
+// Split row reductions (Note [Split GPU row reductions]): 100_003 elements are 25 chunks
+// (the last one 1699 long), and 4 rows of 25_000 are 7 chunks each (the last 424 long).
+
+const SPLIT_DATA: &str = "random.seed(5)\nr = random.rand(100003) - 0.3\nf = r.astype(float32)\n\
+     n = r * 1.0\nn[50000] = nan\nn[99999] = nan\nn[70001] = nan\n\
+     j = (arange(100003) * 7919 + 500) % 1009\nq = r[:100000].reshape(4, 25000)\n\
+     fq = f[:100000].reshape(4, 25000)\nnq = n[:100000].reshape(4, 25000)\nrealize(r, f, n, j, q, fq, nq)\n";
+
+#[test]
+fn split_selections_and_counts_print_what_the_cpu_prints() {
+    // Every full one is pass 1 and pass 2: two launches, whatever the op.
+    let cases = [
+        ("print(argmin(r), argmax(r), argmin(f), argmax(f), argmin(j), argmax(j))", 12),
+        ("print(argmin(n), argmax(n), argmin(n[:50000]), argmax(-n[:60000]))", 8),
+        ("print(count_nonzero(r > 0.2), count_nonzero(isnan(n)), count_nonzero(j > 1000))", 6),
+        ("print(nanmin(n), nanmax(n), nanmin(f), nanmax(-n))", 8),
+        ("print(mean(j), nanmean(j), sum(j % 7, axis=0))", 6),
+        ("print(argmin(q, axis=1), argmax(fq, axis=1), argmax(nq, axis=1), argmin(nq, axis=-1))", 8),
+        ("print(count_nonzero(q > 0, axis=1), nanmax(nq, axis=1), nanmin(nq, axis=1), q.max(axis=1))", 8),
+        ("print((j[:100000].reshape(4, 25000) % 13).sum(axis=1), (q > 0.9).any(axis=1), (q > -0.5).all(axis=1))", 6),
+    ];
+    for (c, n) in cases {
+        assert_eq!(extra_launches(SPLIT_DATA, c), n, "{c}");
+    }
+}
+
+#[test]
+fn split_statistics_stay_within_the_last_bits_of_the_cpu() {
+    let stats = "def stats(r, f, n, q, fq):\n    \
+                 return (mean(r), var(r), std(r, ddof=1), mean(f), var(f), nanmean(n), nanvar(n), \
+                 nanstd(n, ddof=1), nansum(n), q.mean(axis=1), q.var(axis=1), q.std(axis=1, ddof=1), \
+                 q.sum(axis=1), fq.var(axis=1), nansum(fq, axis=1))\n";
+    // Mean, sums: two launches; var/std: four (mean, then the squared deviations).
+    let line = "g = stats(r, f, n, q, fq)\nrealize(*g)";
+    assert_eq!(extra_launches(&format!("{SPLIT_DATA}{stats}"), line), 7 * 2 + 8 * 4);
+    let tol = [1e-13, 1e-13, 1e-13, 1e-5, 1e-5, 1e-13, 1e-13, 1e-13, 1e-13, 1e-13, 1e-13, 1e-13, 1e-13, 1e-5, 1e-5];
+    let checks: Vec<String> = tol.iter().enumerate().map(|(i, t)| format!("close(g[{i}], c[{i}], {t})")).collect();
+    let src = format!(
+        "{SPLIT_DATA}{stats}def close(a, b, tol):\n    return all(abs(a - b) <= tol * abs(b))\n\
+         g = stats(r, f, n, q, fq)\nrealize(*g)\nwith device(\"cpu\"):\n    c = stats(r, f, n, q, fq)\n    realize(*c)\n\
+         print({})\n",
+        checks.join(", ")
+    );
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let (out, _) = run_on(Device::Gpu, &src);
+    assert_eq!(out, format!("{}\n", vec!["True"; tol.len()].join(" ")), "{src}");
 }

@@ -216,6 +216,30 @@ fn row_reductions() -> Vec<(&'static str, Kernel, RowReduce)> {
     ]
 }
 
+/// Split row reductions (Note [Split GPU row reductions]): mean, var (both extra passes)
+/// and argmin, plus a count and a nan-sum.
+fn split_row_reductions() -> Vec<(&'static str, Kernel, RowOp)> {
+    let one = |dt: DType| {
+        let mut b = Kb::new(2);
+        let x = b.load(dt, Stride::Unit);
+        b.out(x, Stride::Unit)
+    };
+    let nonzero = {
+        let mut b = Kb::new(2);
+        let x = b.load(DType::Float32, Stride::Unit);
+        let z = b.un(UnaryOp::IsNan, x);
+        b.out(z, Stride::Unit)
+    };
+    vec![
+        ("split_mean_f64", one(DType::Float64), RowOp::Mean { nan: false }),
+        ("split_var_ddof1_f64", one(DType::Float64), RowOp::Var { nan: false, ddof: 1, std: false }),
+        ("split_nanstd_f32", one(DType::Float32), RowOp::Var { nan: true, ddof: 0, std: true }),
+        ("split_argmin_f32", one(DType::Float32), RowOp::ArgMin),
+        ("split_count_nonzero_isnan", nonzero, RowOp::CountNonzero),
+        ("split_nansum_f64", one(DType::Float64), RowOp::NanSum),
+    ]
+}
+
 fn snapshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ptx")
 }
@@ -288,6 +312,19 @@ fn ptx_snapshots() {
         let r = ptx::compile_rows(&k, op).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(r.ptx.contains(&r.entry), "{name}: entry missing");
         assert_eq!(r.out_dtype, op.op.out_dtype(r.value_dtype));
+        check(name, &r.ptx, &mut problems);
+    }
+    for (name, k, op) in split_row_reductions() {
+        let r = ptx::compile_split_rows(&k, op).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut entries = vec![&r.chunks_entry, &r.final_entry];
+        if let Some((mean, sq)) = &r.moments_entries {
+            entries.extend([mean, sq]);
+        }
+        assert_eq!(entries.len(), if matches!(op, RowOp::Var { .. }) { 4 } else { 2 }, "{name}");
+        for e in entries {
+            assert!(r.ptx.contains(&format!(".entry {e}(")), "{name}: entry {e} missing");
+        }
+        assert_eq!(r.out_dtype, op.out_dtype(r.value_dtype));
         check(name, &r.ptx, &mut problems);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

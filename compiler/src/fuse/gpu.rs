@@ -10,7 +10,8 @@
 //! `min`, `max`, `any`, `all` over every axis) run the two-pass reduction of Note
 //! [Deterministic GPU reductions]; every other reduction (over some axes, mean, var/std,
 //! argmin/argmax, count_nonzero, the nan-variants) one row-reduction launch (Note [GPU
-//! row reductions] in `ptx/rows.rs`); scatters (in-place updates) write the base's
+//! row reductions] in `ptx/rows.rs`), or for few long rows the passes of Note [Split GPU
+//! row reductions] (`ptx/split.rs`, [`SPLIT_MAX_ROWS`]); scatters (in-place updates) write the base's
 //! device copy or a fresh device buffer (Note [Scatters on the GPU]).
 //! `nanargmin`/`nanargmax`, scans, mask assignments and library calls run on the CPU,
 //! whose inputs are then copied to the host (said once per kind on stderr). A kernel the
@@ -40,6 +41,7 @@ enum Ptx {
     Map(Arc<ptx::PtxKernel>),
     Reduce(Arc<ptx::PtxReduction>),
     Rows(Arc<ptx::PtxRows>),
+    Split(Arc<ptx::PtxSplitRows>),
 }
 
 /// What a kernel is compiled into.
@@ -50,6 +52,8 @@ enum Kind {
     Full(GpuReduce),
     /// A row reduction.
     Rows(RowReduce),
+    /// A row reduction split across blocks (Note [Split GPU row reductions]).
+    Split(RowOp),
 }
 
 type PtxKey = (kir::Kernel, Kind);
@@ -74,12 +78,14 @@ fn compile(k: &kir::Kernel, kind: Kind) -> Result<Ptx, String> {
         Kind::Map => ptx::compile(k).map(|p| Ptx::Map(Arc::new(p))),
         Kind::Full(op) => ptx::compile_reduction(k, op).map(|p| Ptx::Reduce(Arc::new(p))),
         Kind::Rows(r) => ptx::compile_rows(k, r).map(|p| Ptx::Rows(Arc::new(p))),
+        Kind::Split(op) => ptx::compile_split_rows(k, op).map(|p| Ptx::Split(Arc::new(p))),
     };
     if let Ok(p) = &r {
         let names = match p {
             Ptx::Map(m) => vec![m.entry.clone()],
             Ptx::Reduce(r) => vec![r.chunks_entry.clone(), r.final_entry.clone()],
             Ptx::Rows(r) => vec![r.entry.clone()],
+            Ptx::Split(r) => split_entries(r),
         };
         let mut e = entries().lock().unwrap_or_else(|e| e.into_inner());
         for n in names {
@@ -391,6 +397,9 @@ pub(super) fn try_reduce(r: &Reduction, span: Span) -> Result<Option<NdArray>, D
     // The CPU sums sequentially exactly when the innermost input axis is kept (Note [GPU
     // row reductions]): then one thread per output, in its order.
     let layout = if r.rows.chunk <= 1 { Layout::Threads } else { Layout::Blocks };
+    if layout == Layout::Blocks && m < SPLIT_MAX_ROWS && k > ptx::REDUCE_CHUNK as usize {
+        return split(&gpu, r, op, span);
+    }
     let p = match compile(&r.plan.kernel, Kind::Rows(RowReduce { op, layout })) {
         Ok(Ptx::Rows(p)) => p,
         Ok(_) => return Ok(None),
@@ -415,6 +424,92 @@ pub(super) fn try_reduce(r: &Reduction, span: Span) -> Result<Option<NdArray>, D
             g.api.launch(md, 0, blocks, p.block, &[args, m as u64, k as u64, result]).and_then(|_| g.api.synchronize());
         g.pool.release(&*g.api, args);
         g.launches += 1;
+        if let Err(e) = done {
+            g.pool.release(&*g.api, result);
+            return Err(e);
+        }
+        hpxl_runtime::telemetry::add::kernel_launches(1);
+        let host = pool::take(r.out_dtype, m).ok_or_else(|| DeviceError("host allocation failed".into()))?;
+        let a = NdArray::from_data(host, r.out_shape.to_vec());
+        g.residency.adopt_output(&a.data, result);
+        Ok(a)
+    };
+    run(&mut g).map(Some).map_err(|e| device_err(e, span))
+}
+
+/// Rows reduced innermost are split across blocks (Note [Split GPU row reductions] in
+/// `ptx/split.rs`) when there are fewer than this many and each is longer than one
+/// chunk. One block per row fills a GPU once there are a few blocks per multiprocessor
+/// ([`REDUCE_BLOCKS_PER_SM`] = 8 on 132 multiprocessors is 1056 blocks), so 1024 rows is
+/// where splitting stops paying for its second pass and partial arrays. The threshold
+/// is a constant rather than derived from the device's multiprocessors because the
+/// layout fixes the order of the float operations: a device-dependent choice would make
+/// the bits of `mean(a, axis=1)` depend on the GPU.
+pub const SPLIT_MAX_ROWS: usize = 1024;
+
+/// The entries of a split row reduction, in launch-index order: pass 1, pass 2, then
+/// var/std's mean and squared-deviation passes.
+fn split_entries(r: &ptx::PtxSplitRows) -> Vec<String> {
+    let mut v = vec![r.chunks_entry.clone(), r.final_entry.clone()];
+    if let Some((mean, sq)) = &r.moments_entries {
+        v.extend([mean.clone(), sq.clone()]);
+    }
+    v
+}
+
+/// A row reduction of few long rows split across blocks (Note [Split GPU row
+/// reductions]): pass 1 and pass 2, or for var/std the four passes.
+fn split(gpu: &Mutex<rt::Gpu>, r: &Reduction, op: RowOp, span: Span) -> Result<Option<NdArray>, Diagnostic> {
+    let p = match compile(&r.plan.kernel, Kind::Split(op)) {
+        Ok(Ptx::Split(p)) => p,
+        Ok(_) => return Ok(None),
+        Err(why) => {
+            note_once(&format!("{why}; such kernels run on the CPU"));
+            return Ok(None);
+        }
+    };
+    let (plan, m, k) = (r.plan, r.rows.m, r.rows.k);
+    let per_row = k.div_ceil(p.chunk as usize);
+    let pairs = m * per_row;
+    let mut g = gpu.lock().unwrap_or_else(|e| e.into_inner());
+    let run = |g: &mut rt::Gpu| -> Result<NdArray, DeviceError> {
+        let names = split_entries(&p);
+        let md = module(g, &p.ptx, &names)?;
+        let ins = input_ptrs(g, plan)?;
+        let args = upload_args(g, &plan.args_at(&ins, &[0]))?;
+        let mut temps = vec![args, g.pool.alloc(&*g.api, bytes_of(p.state_dtypes[0], pairs))?];
+        let part1 = if p.state_dtypes.len() > 1 { g.pool.alloc(&*g.api, bytes_of(DType::Int64, pairs))? } else { 0 };
+        if part1 != 0 {
+            temps.push(part1);
+        }
+        let part0 = temps[1];
+        let result = g.pool.alloc(&*g.api, bytes_of(r.out_dtype, m))?;
+        let sms = g.api.info().multiprocessors;
+        let cap = REDUCE_BLOCKS_PER_SM * sms.max(1);
+        let (blocks1, blocks2) = ((pairs as u32).min(cap).max(1), (m as u32).min(cap).max(1));
+        let (m64, k64, per_row64) = (m as u64, k as u64, per_row as u64);
+        let launch = |g: &mut rt::Gpu, index: usize, blocks: u32, params: &[u64]| -> Result<(), DeviceError> {
+            g.launches += 1;
+            g.api.launch(md, index, blocks, p.block, params)
+        };
+        let done = (|| -> Result<(), DeviceError> {
+            launch(g, 0, blocks1, &[args, m64, k64, part0, part1])?;
+            if p.moments_entries.is_some() {
+                let means = g.pool.alloc(&*g.api, bytes_of(r.value_dtype, m))?;
+                temps.push(means);
+                let counts = g.pool.alloc(&*g.api, bytes_of(DType::Int64, m))?;
+                temps.push(counts);
+                launch(g, 2, blocks2, &[part0, part1, m64, per_row64, means, counts])?;
+                launch(g, 3, blocks1, &[args, m64, k64, means, part0])?;
+                launch(g, 1, blocks2, &[part0, counts, m64, per_row64, result])?;
+            } else {
+                launch(g, 1, blocks2, &[part0, part1, m64, per_row64, result])?;
+            }
+            g.api.synchronize()
+        })();
+        for t in temps {
+            g.pool.release(&*g.api, t);
+        }
         if let Err(e) = done {
             g.pool.release(&*g.api, result);
             return Err(e);
@@ -492,7 +587,8 @@ fn gpu_code_on_cpu(k: &kir::Kernel) -> Result<unsafe extern "C" fn(*const i64, i
 /// the fake device's memory, which is host memory, so the whole GPU path — argument
 /// words, residency, copies, the reduction passes, the inline math and divisions of the
 /// PTX — is exercised without a GPU. Reductions fold in the GPU's order, in the value
-/// dtype (`gpu_model`: Note [Deterministic GPU reductions], Note [GPU row reductions]).
+/// dtype (`gpu_model`: Note [Deterministic GPU reductions], Note [GPU row reductions], Note
+/// [Split GPU row reductions]).
 pub fn cpu_executor() -> rt::fake::Executor {
     Box::new(|entry: &str, _grid: u32, _block: u32, params: &[u64]| -> Result<(), DeviceError> {
         let (k, kind) = entries()
@@ -552,6 +648,57 @@ pub fn cpu_executor() -> rt::fake::Executor {
                 let vals = values(*args, m * kk);
                 write(&gpu_model::rows(r.op, r.layout, &vals, m, kk).map_err(|e| bad(&e))?, *out);
                 Ok(())
+            }
+            Kind::Split(op) => {
+                // The partial arrays at `ptr`: `n` values of `dt`.
+                let read = |ptr: u64, dt: DType, n: usize| -> Data {
+                    let mut d = Data::zeros(dt, n);
+                    // SAFETY: the pass's parameters point to fake-device arrays this long.
+                    unsafe { std::ptr::copy_nonoverlapping(ptr as *const u8, d.as_mut_ptr(), n * dt.itemsize()) };
+                    d
+                };
+                let dt = k.outputs[0].dtype;
+                let slot0 = if op == RowOp::CountNonzero { DType::Int64 } else { dt };
+                let two_slots = matches!(op, RowOp::ArgMin | RowOp::ArgMax | RowOp::Mean { .. } | RowOp::Var { .. });
+                let pass = entry.rsplit('_').next().unwrap_or("");
+                match (pass, params) {
+                    ("chunks" | "sq", [args, m, kk, a, b]) => {
+                        let (m, kk) = (*m as usize, *kk as usize);
+                        let vals = values(*args, m * kk);
+                        if pass == "sq" {
+                            let means = read(*a, dt, m);
+                            write(&gpu_model::split_sq(op, &vals, &means, m, kk).map_err(|e| bad(&e))?, *b);
+                        } else {
+                            let (p0, p1) = gpu_model::split_chunks(op, &vals, m, kk).map_err(|e| bad(&e))?;
+                            write(&p0, *a);
+                            if let Some(p1) = p1 {
+                                write(&p1, *b);
+                            }
+                        }
+                        Ok(())
+                    }
+                    ("mean", [p0, p1, m, per_row, means, counts]) => {
+                        let (m, per_row) = (*m as usize, *per_row as usize);
+                        let (p0, p1) = (read(*p0, dt, m * per_row), read(*p1, DType::Int64, m * per_row));
+                        let (mu, c) = gpu_model::split_mean(&p0, &p1, m, per_row).map_err(|e| bad(&e))?;
+                        write(&mu, *means);
+                        write(&c, *counts);
+                        Ok(())
+                    }
+                    ("final", [p0, p1, m, per_row, out]) => {
+                        let (m, per_row) = (*m as usize, *per_row as usize);
+                        let p0 = read(*p0, slot0, m * per_row);
+                        let p1 = match op {
+                            RowOp::Var { .. } => Some(read(*p1, DType::Int64, m)),
+                            _ if two_slots => Some(read(*p1, DType::Int64, m * per_row)),
+                            _ => None,
+                        };
+                        let res = gpu_model::split_final(op, &p0, p1.as_ref(), m, per_row).map_err(|e| bad(&e))?;
+                        write(&res, *out);
+                        Ok(())
+                    }
+                    _ => Err(bad("split row reduction parameters")),
+                }
             }
         }
     })

@@ -65,10 +65,13 @@
 //! Every other reduction — over some axes, and mean, var/std, argmin/argmax,
 //! count_nonzero and the nan-variants full or not — is one entry that reduces each of
 //! `m` rows of `k` flat positions, one thread or one block per row (Note [GPU row
-//! reductions] in `rows.rs`). Only `nanargmin`/`nanargmax` (which raise on an all-NaN
+//! reductions] in `rows.rs`); [`compile_split_rows`] reduces few long rows by chunks
+//! across blocks, then one block per row (Note [Split GPU row reductions] in
+//! `split.rs`). Only `nanargmin`/`nanargmax` (which raise on an all-NaN
 //! row) run on the CPU (`fuse/gpu.rs`).
 
 mod rows;
+mod split;
 
 use crate::jit::plan::{self, operands, Class, Options};
 use crate::kir::{InstKind, Kernel, Stride};
@@ -77,6 +80,7 @@ use crate::llvm::math;
 use crate::ops::BinaryOp;
 use hpxl_runtime::DType;
 pub use rows::{compile_rows, Layout, PtxRows, RowOp, RowReduce};
+pub use split::{compile_split_rows, PtxSplitRows};
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};

@@ -34,6 +34,11 @@
 //! nan-variants), then finish as the CPU does: `div_count` (the division in float64 by
 //! the count, then the cast), `ddof`, and the square root for std. `fuse::gpu_model`
 //! is the same algorithm in Rust, which the fake device runs.
+//!
+//! A few long rows in the `Blocks` layout (a full `mean` or `argmin` is one row) would
+//! run on a few blocks, so `fuse/gpu.rs` gives fewer than 1024 rows longer than one
+//! chunk to the split kernels of `split.rs` instead (Note [Split GPU row reductions]):
+//! the same states, steps, merges and finishes, in a different fixed order.
 
 use super::{entry_name, finish, glob, mark_kernel, Gpu, REDUCE_BLOCK};
 use crate::kir::{InstKind, Kernel};
@@ -158,7 +163,7 @@ pub struct PtxRows {
 /// The identity of a fold of `op` over `dt` (NaN for the NaN-ignoring extremes, so an
 /// all-NaN row stays NaN and the first number replaces it, as the CPU's fold from the
 /// first element does).
-fn identity<'ctx>(em: &Em<'_, 'ctx>, op: RowOp, dt: DType) -> BasicValueEnum<'ctx> {
+pub(super) fn identity<'ctx>(em: &Em<'_, 'ctx>, op: RowOp, dt: DType) -> BasicValueEnum<'ctx> {
     use RowOp::*;
     if dt == DType::Bool {
         return em.bool_const(matches!(op, Prod | NanProd | All | Min | NanMin)).into();
@@ -185,20 +190,20 @@ fn identity<'ctx>(em: &Em<'_, 'ctx>, op: RowOp, dt: DType) -> BasicValueEnum<'ct
     em.ity(dt).const_int(v, false).into()
 }
 
-struct Rows<'g, 'a, 'ctx> {
-    g: &'g Gpu<'a, 'ctx>,
-    op: RowOp,
-    dt: DType,
+pub(super) struct Rows<'g, 'a, 'ctx> {
+    pub(super) g: &'g Gpu<'a, 'ctx>,
+    pub(super) op: RowOp,
+    pub(super) dt: DType,
 }
 
-type Vals<'ctx> = Vec<BasicValueEnum<'ctx>>;
+pub(super) type Vals<'ctx> = Vec<BasicValueEnum<'ctx>>;
 
 impl<'ctx> Rows<'_, '_, 'ctx> {
-    fn em(&self) -> &Em<'_, 'ctx> {
+    pub(super) fn em(&self) -> &Em<'_, 'ctx> {
         &self.g.em
     }
 
-    fn bin(
+    pub(super) fn bin(
         &self,
         op: BinaryOp,
         dt: DType,
@@ -213,7 +218,7 @@ impl<'ctx> Rows<'_, '_, 'ctx> {
     }
 
     /// Whether `x` (of the value dtype) is NaN; false for non-floats.
-    fn is_nan(&self, x: BasicValueEnum<'ctx>) -> R<IntValue<'ctx>> {
+    pub(super) fn is_nan(&self, x: BasicValueEnum<'ctx>) -> R<IntValue<'ctx>> {
         if !self.dt.is_float() {
             return Ok(self.em().bool_const(false));
         }
@@ -221,12 +226,17 @@ impl<'ctx> Rows<'_, '_, 'ctx> {
         self.em().b.build_float_compare(FloatPredicate::UNO, x, x, "")
     }
 
-    fn sel(&self, c: IntValue<'ctx>, a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>) -> R<BasicValueEnum<'ctx>> {
+    pub(super) fn sel(
+        &self,
+        c: IntValue<'ctx>,
+        a: BasicValueEnum<'ctx>,
+        b: BasicValueEnum<'ctx>,
+    ) -> R<BasicValueEnum<'ctx>> {
         self.em().select(c, a, b)
     }
 
     /// The dtypes of the first pass's state.
-    fn slots(&self) -> Vec<DType> {
+    pub(super) fn slots(&self) -> Vec<DType> {
         match self.op {
             RowOp::CountNonzero => vec![DType::Int64],
             RowOp::ArgMin | RowOp::ArgMax | RowOp::Mean { .. } | RowOp::Var { .. } => vec![self.dt, DType::Int64],
@@ -234,7 +244,7 @@ impl<'ctx> Rows<'_, '_, 'ctx> {
         }
     }
 
-    fn init(&self) -> Vals<'ctx> {
+    pub(super) fn init(&self) -> Vals<'ctx> {
         let em = self.em();
         let zero64 = em.i64().const_zero().into();
         match self.op {
@@ -272,7 +282,7 @@ impl<'ctx> Rows<'_, '_, 'ctx> {
     }
 
     /// One element `v` at row position `j` into the first pass's state.
-    fn step(&self, s: &Vals<'ctx>, v: BasicValueEnum<'ctx>, j: IntValue<'ctx>) -> R<Vals<'ctx>> {
+    pub(super) fn step(&self, s: &Vals<'ctx>, v: BasicValueEnum<'ctx>, j: IntValue<'ctx>) -> R<Vals<'ctx>> {
         let em = self.em();
         let b = em.b;
         Ok(match self.op {
@@ -314,7 +324,7 @@ impl<'ctx> Rows<'_, '_, 'ctx> {
     }
 
     /// Combines the states of two threads (`b` is the later thread's).
-    fn merge(&self, a: &Vals<'ctx>, bv: &Vals<'ctx>) -> R<Vals<'ctx>> {
+    pub(super) fn merge(&self, a: &Vals<'ctx>, bv: &Vals<'ctx>) -> R<Vals<'ctx>> {
         let b = self.em().b;
         Ok(match self.op {
             RowOp::CountNonzero => vec![self.i64_add(a[0], bv[0])?],
@@ -334,8 +344,32 @@ impl<'ctx> Rows<'_, '_, 'ctx> {
         })
     }
 
+    /// The variance (or std) from the sum of squared deviations `ss` of `count` values:
+    /// `ss / (count - ddof)` by `div_count`, NaN (nan-variants) or `ss / 0` without degrees
+    /// of freedom, then the root for std.
+    pub(super) fn finish_var(
+        &self,
+        ss: BasicValueEnum<'ctx>,
+        count: IntValue<'ctx>,
+        nan: bool,
+        ddof: u32,
+        std: bool,
+    ) -> R<BasicValueEnum<'ctx>> {
+        let (g, b, dt) = (self.g, self.em().b, self.dt);
+        let dof = b.build_int_sub(count, g.i64c(ddof as i64), "")?;
+        let positive = b.build_int_compare(IntPredicate::SGT, dof, g.i64c(0), "")?;
+        let var = if nan {
+            // No degrees of freedom left: NaN (the CPU's nan-variants).
+            let q = self.div_count(ss, dof)?;
+            self.sel(positive, q, g.em.fconst(dt, f64::NAN).into())?
+        } else {
+            self.div_count(ss, g.em.isel(positive, dof, g.i64c(0))?)?
+        };
+        Ok(if std { g.em.funary("llvm.sqrt", var.into_float_value())?.into() } else { var })
+    }
+
     /// `s / count` as the CPU's `div_count`: in float64, then cast to the value dtype.
-    fn div_count(&self, s: BasicValueEnum<'ctx>, count: IntValue<'ctx>) -> R<BasicValueEnum<'ctx>> {
+    pub(super) fn div_count(&self, s: BasicValueEnum<'ctx>, count: IntValue<'ctx>) -> R<BasicValueEnum<'ctx>> {
         let (cx, b) = (self.em().cx, self.em().b);
         let c = b.build_signed_int_to_float(count, cx.f64_type(), "")?;
         let s = s.into_float_value();
@@ -349,7 +383,7 @@ impl<'ctx> Rows<'_, '_, 'ctx> {
 }
 
 /// A loop `for i in (start..end).step_by(stride)` (signed bounds) around `body`.
-fn build_loop<'ctx>(
+pub(super) fn build_loop<'ctx>(
     g: &Gpu<'_, 'ctx>,
     f: FunctionValue<'ctx>,
     start: IntValue<'ctx>,
@@ -529,20 +563,7 @@ fn emit_rows<'ctx>(g: &Gpu<'_, 'ctx>, f: FunctionValue<'ctx>, r: RowReduce, dt: 
                     })?;
                     let ss = load_state(&one)?;
                     let ss = tree(&one, ss, &|a, o| Ok(vec![rows.bin(BinaryOp::Add, dt, a[0], o[0])?]))?[0];
-                    let dof = b.build_int_sub(count, g.i64c(ddof as i64), "")?;
-                    let positive = b.build_int_compare(IntPredicate::SGT, dof, g.i64c(0), "")?;
-                    let var = if nan {
-                        // No degrees of freedom left: NaN (the CPU's nan-variants).
-                        let q = rows.div_count(ss, dof)?;
-                        rows.sel(positive, q, g.em.fconst(dt, f64::NAN).into())?
-                    } else {
-                        rows.div_count(ss, g.em.isel(positive, dof, g.i64c(0))?)?
-                    };
-                    if std {
-                        g.em.funary("llvm.sqrt", var.into_float_value())?.into()
-                    } else {
-                        var
-                    }
+                    rows.finish_var(ss, count, nan, ddof, std)?
                 }
                 _ => s[0],
             };
