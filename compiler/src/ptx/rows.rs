@@ -474,7 +474,6 @@ fn emit_rows<'ctx>(g: &Gpu<'_, 'ctx>, f: FunctionValue<'ctx>, r: RowReduce, dt: 
                 s.as_pointer_value()
             })
             .collect();
-        let barrier = m.add_function("llvm.nvvm.barrier0", cx.void_type().fn_type(&[], false), None);
         let tid = g.sreg("llvm.nvvm.read.ptx.sreg.tid.x")?;
         let ntid = g.sreg("llvm.nvvm.read.ptx.sreg.ntid.x")?;
         let ctaid = g.sreg("llvm.nvvm.read.ptx.sreg.ctaid.x")?;
@@ -504,33 +503,7 @@ fn emit_rows<'ctx>(g: &Gpu<'_, 'ctx>, f: FunctionValue<'ctx>, r: RowReduce, dt: 
             if !blocks {
                 return Ok(mine);
             }
-            let slot = |n: usize, i: IntValue<'ctx>| unsafe { b.build_in_bounds_gep(shared[n], &[g.i64c(0), i], "") };
-            b.build_call(barrier, &[], "")?;
-            for (n, (&dn, &x)) in d.iter().zip(&mine).enumerate() {
-                g.em.store(dn, x, slot(n, tid)?)?;
-            }
-            let mut s = REDUCE_BLOCK / 2;
-            while s > 0 {
-                b.build_call(barrier, &[], "")?;
-                let active = b.build_int_compare(IntPredicate::ULT, tid, g.i64c(s as i64), "")?;
-                let then = cx.append_basic_block(f, "tree");
-                let join = cx.append_basic_block(f, "tree_join");
-                b.build_conditional_branch(active, then, join)?;
-                b.position_at_end(then);
-                let other_at = b.build_int_add(tid, g.i64c(s as i64), "")?;
-                let a: Vals = d.iter().enumerate().map(|(n, &dn)| g.em.load(dn, slot(n, tid)?)).collect::<R<_>>()?;
-                let o: Vals =
-                    d.iter().enumerate().map(|(n, &dn)| g.em.load(dn, slot(n, other_at)?)).collect::<R<_>>()?;
-                let c = merge(&a, &o)?;
-                for (n, (&dn, &x)) in d.iter().zip(&c).enumerate() {
-                    g.em.store(dn, x, slot(n, tid)?)?;
-                }
-                b.build_unconditional_branch(join)?;
-                b.position_at_end(join);
-                s /= 2;
-            }
-            b.build_call(barrier, &[], "")?;
-            d.iter().enumerate().map(|(n, &dn)| g.em.load(dn, slot(n, g.i64c(0))?)).collect()
+            super::split::tree(g, f, &shared, d, tid, mine, merge)
         };
         build_loop(g, f, row_start, n_rows, row_stride, &mut |i| {
             let row0 = b.build_int_mul(i, row_len, "")?;
@@ -578,7 +551,7 @@ fn emit_rows<'ctx>(g: &Gpu<'_, 'ctx>, f: FunctionValue<'ctx>, r: RowReduce, dt: 
             b.position_at_end(next);
             if blocks {
                 // The tree's slots are reused by the next row: wait until all have read.
-                b.build_call(barrier, &[], "")?;
+                b.build_call(super::split::barrier(g), &[], "")?;
             }
             Ok(())
         })?;

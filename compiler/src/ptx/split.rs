@@ -81,7 +81,7 @@ fn shared_slots<'ctx>(g: &Gpu<'_, 'ctx>, d: &[DType], name: &str) -> Vec<Pointer
         .collect()
 }
 
-fn barrier<'ctx>(g: &Gpu<'_, 'ctx>) -> FunctionValue<'ctx> {
+pub(super) fn barrier<'ctx>(g: &Gpu<'_, 'ctx>) -> FunctionValue<'ctx> {
     let (cx, m) = (g.em.cx, g.em.m);
     m.get_function("llvm.nvvm.barrier0")
         .unwrap_or_else(|| m.add_function("llvm.nvvm.barrier0", cx.void_type().fn_type(&[], false), None))
@@ -103,9 +103,9 @@ fn at<'ctx>(g: &Gpu<'_, 'ctx>, base: PointerValue<'ctx>, i: IntValue<'ctx>) -> R
     Ok(unsafe { g.em.b.build_in_bounds_gep(base, &[i], "")? })
 }
 
-/// The fixed block tree over every thread's state (as `rows.rs`'s); every thread gets
-/// the result.
-fn tree<'ctx>(
+/// The fixed block tree over every thread's state (Note [Deterministic GPU reductions]);
+/// every thread gets the result.
+pub(super) fn tree<'ctx>(
     g: &Gpu<'_, 'ctx>,
     f: FunctionValue<'ctx>,
     shared: &[PointerValue<'ctx>],
