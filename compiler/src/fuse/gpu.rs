@@ -316,6 +316,28 @@ pub(super) fn scatter_copy(
     run(&mut g).map_err(|e| device_err(e, span))
 }
 
+/// The end of a reduction's launches: on failure `result` goes back to the pool;
+/// otherwise the host array of `len` values of `dtype` (shape `shape`) that adopts the
+/// device buffer `result` (Note [Host reads of device results]).
+fn reduction_result(
+    g: &mut rt::Gpu,
+    done: Result<(), DeviceError>,
+    result: DevPtr,
+    dtype: DType,
+    len: usize,
+    shape: &[usize],
+) -> Result<NdArray, DeviceError> {
+    if let Err(e) = done {
+        g.pool.release(&*g.api, result);
+        return Err(e);
+    }
+    hpxl_runtime::telemetry::add::kernel_launches(1);
+    let host = pool::take(dtype, len).ok_or_else(|| DeviceError("host allocation failed".into()))?;
+    let a = NdArray::from_data(host, shape.to_vec());
+    g.residency.adopt_output(&a.data, result);
+    Ok(a)
+}
+
 /// The GPU reduction of `op`, for the ops the PTX generator has.
 fn gpu_reduce_op(op: ReduceOp) -> Option<GpuReduce> {
     Some(match op {
@@ -424,15 +446,7 @@ pub(super) fn try_reduce(r: &Reduction, span: Span) -> Result<Option<NdArray>, D
             g.api.launch(md, 0, blocks, p.block, &[args, m as u64, k as u64, result]).and_then(|_| g.api.synchronize());
         g.pool.release(&*g.api, args);
         g.launches += 1;
-        if let Err(e) = done {
-            g.pool.release(&*g.api, result);
-            return Err(e);
-        }
-        hpxl_runtime::telemetry::add::kernel_launches(1);
-        let host = pool::take(r.out_dtype, m).ok_or_else(|| DeviceError("host allocation failed".into()))?;
-        let a = NdArray::from_data(host, r.out_shape.to_vec());
-        g.residency.adopt_output(&a.data, result);
-        Ok(a)
+        reduction_result(g, done, result, r.out_dtype, m, r.out_shape)
     };
     run(&mut g).map(Some).map_err(|e| device_err(e, span))
 }
@@ -510,15 +524,7 @@ fn split(gpu: &Mutex<rt::Gpu>, r: &Reduction, op: RowOp, span: Span) -> Result<O
         for t in temps {
             g.pool.release(&*g.api, t);
         }
-        if let Err(e) = done {
-            g.pool.release(&*g.api, result);
-            return Err(e);
-        }
-        hpxl_runtime::telemetry::add::kernel_launches(1);
-        let host = pool::take(r.out_dtype, m).ok_or_else(|| DeviceError("host allocation failed".into()))?;
-        let a = NdArray::from_data(host, r.out_shape.to_vec());
-        g.residency.adopt_output(&a.data, result);
-        Ok(a)
+        reduction_result(g, done, result, r.out_dtype, m, r.out_shape)
     };
     run(&mut g).map(Some).map_err(|e| device_err(e, span))
 }
@@ -554,15 +560,7 @@ fn full(gpu: &Mutex<rt::Gpu>, red: &Reduction, gop: GpuReduce, span: Span) -> Re
         g.pool.release(&*g.api, args);
         g.pool.release(&*g.api, partials);
         g.launches += 2;
-        if let Err(e) = done {
-            g.pool.release(&*g.api, result);
-            return Err(e);
-        }
-        hpxl_runtime::telemetry::add::kernel_launches(1);
-        let host = pool::take(dtype, 1).ok_or_else(|| DeviceError("host allocation failed".into()))?;
-        let a = NdArray::from_data(host, red.out_shape.to_vec());
-        g.residency.adopt_output(&a.data, result);
-        Ok(a)
+        reduction_result(g, done, result, dtype, 1, red.out_shape)
     };
     run(&mut g).map(Some).map_err(|e| device_err(e, span))
 }
